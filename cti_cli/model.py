@@ -1,0 +1,290 @@
+"""The case file and its parts as pydantic models: the file format's single source of truth.
+
+The JSON Schema in `schemas/case.schema.json` is generated from these models, so editors and
+third-party validators see the same rules. Models are frozen: commands change the YAML
+document (to keep people's comments) and re-validate, never mutate a model.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+CASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+CASE_ID_RE = re.compile(CASE_ID_PATTERN[1:-1])
+
+TARGET_GROUPS = (
+    "homelessness",
+    "psychiatric",
+    "crisis_centre",
+    "unemployed",
+    "aftercare",
+    "prostitution",
+    "substance_use",
+    "prison_release",
+    "other",
+)
+PHASES = ("contact", "phase1", "phase2", "phase3", "closed")
+GATES = ("contact", "phase1", "phase2", "closure")
+DOMAINS = (
+    "housing",
+    "mental_health",
+    "physical_health",
+    "economy",
+    "network",
+    "daily_activities",
+    "education_work",
+    "substance_use",
+)
+DOC_POINTS = ("start", "month3", "month6", "closure")
+CLOSE_REASONS = ("completed", "ended_early", "declined", "moved_municipality", "other")
+CONTACT_KINDS = ("meeting", "phone", "sms", "email", "video", "other")
+TRANSITION_KINDS = ("move_in", "job", "release", "other")
+GOAL_STATUSES = ("open", "achieved", "changed", "dropped")
+
+TargetGroup = Literal[
+    "homelessness",
+    "psychiatric",
+    "crisis_centre",
+    "unemployed",
+    "aftercare",
+    "prostitution",
+    "substance_use",
+    "prison_release",
+    "other",
+]
+PhaseName = Literal["contact", "phase1", "phase2", "phase3", "closed"]
+GateName = Literal["contact", "phase1", "phase2", "closure"]
+Domain = Literal[
+    "housing",
+    "mental_health",
+    "physical_health",
+    "economy",
+    "network",
+    "daily_activities",
+    "education_work",
+    "substance_use",
+]
+DocPoint = Literal["start", "month3", "month6", "closure"]
+CloseReason = Literal["completed", "ended_early", "declined", "moved_municipality", "other"]
+ContactKind = Literal["meeting", "phone", "sms", "email", "video", "other"]
+TransitionKind = Literal["move_in", "job", "release", "other"]
+GoalStatus = Literal["open", "achieved", "changed", "dropped"]
+Priority = Literal["high", "medium", "low"]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept a date or an ISO `YYYY-MM-DD` string; never a number or a datetime.
+
+    pydantic's lax mode would read `20260302` as seconds since 1970: a silent wrong date.
+    """
+    if isinstance(value, date) and type(value) is date:
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value} is not a real date") from None
+    if isinstance(value, date):
+        raise ValueError("expected a date (YYYY-MM-DD) without a time")
+    raise ValueError("expected a date written as YYYY-MM-DD")
+
+
+ISODate = Annotated[date, BeforeValidator(_iso_date, json_schema_input_type=date)]
+Text = Annotated[str, StringConstraints(max_length=20_000)]
+ShortText = Annotated[str, StringConstraints(max_length=500)]
+HHMM = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+def _str_or_list(value: Any) -> Any:
+    """`with: citizen` is how people write a single participant."""
+    return [value] if isinstance(value, str) else value
+
+
+class Model(BaseModel):
+    """Shared policy: unknown keys are errors, input never echoes back (GDPR art. 9)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        hide_input_in_errors=True,
+        populate_by_name=True,
+        defer_build=True,
+        strict=False,
+    )
+
+
+class Citizen(Model):
+    initials: Annotated[str, StringConstraints(pattern=r"^[A-Za-zÆØÅæøåÄÖÜäöüÉé.\-]{1,6}$")] = (
+        Field(description="Initials only: reports and mail show nothing else by default.")
+    )
+    name: ShortText | None = None
+    birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    phone: ShortText | None = None
+
+
+class Transition(Model):
+    kind: TransitionKind = "move_in"
+    date: ISODate = Field(description="The critical transition the course is built around.")
+
+
+class Phase(Model):
+    name: PhaseName
+    start: ISODate
+    forced: ShortText | None = Field(
+        default=None, description="Why the gate was passed with `advance --force`."
+    )
+
+
+class Contact(Model):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")] | None = Field(
+        default=None, description="Stable id written by the tool so merges can de-duplicate."
+    )
+    date: ISODate
+    kind: ContactKind = "meeting"
+    minutes: Annotated[int, Field(ge=0, le=24 * 60)] | None = None
+    with_: Annotated[
+        list[ShortText],
+        BeforeValidator(_str_or_list, json_schema_input_type=list[str] | str),
+    ] = Field(default_factory=list, alias="with")
+    place: ShortText | None = None
+    note: Text | None = None
+
+
+class Appointment(Model):
+    date: ISODate
+    time: HHMM | None = Field(default=None, description='Local time "HH:MM".')
+    with_: ShortText | None = Field(default=None, alias="with")
+    place: ShortText | None = None
+    note: Text | None = None
+
+
+class DomainAssessment(Model):
+    own_view: Text | None = Field(default=None, description="The citizen's own view (p.15).")
+    needs: Text | None = None
+    resources: Text | None = None
+    priority: Priority | None = None
+
+
+class Action(Model):
+    text: Text
+    who: ShortText | None = None
+    due: ISODate | None = None
+    done: ISODate | bool | None = None
+
+
+class Goal(Model):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+    text: Text
+    domain: Domain
+    actions: list[Action] = Field(default_factory=list)
+    status: GoalStatus = "open"
+
+
+class NetworkPerson(Model):
+    name: ShortText
+    role: ShortText | None = None
+    phone: ShortText | None = None
+    email: ShortText | None = None
+    anchor: bool = Field(
+        default=False, description="The one person who holds long-term responsibility."
+    )
+
+
+class Handover(Model):
+    meetings: list[ISODate] = Field(default_factory=list)
+    plan: Text | None = None
+
+
+class NotApplicable(Model):
+    na: ShortText = Field(description="Why a conditional item does not apply.")
+
+
+ChecklistMark = ISODate | NotApplicable
+ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
+
+
+class Closed(Model):
+    date: ISODate
+    reason: CloseReason | None = None
+    note: Text | None = None
+
+
+class Transfer(Model):
+    date: ISODate
+    from_: ShortText = Field(alias="from")
+    to: ShortText
+    reason: ShortText | None = None
+
+
+class Case(Model):
+    """One citizen's CTI course."""
+
+    id: Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
+    citizen: Citizen
+    target_group: TargetGroup
+    worker: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    municipality: ShortText | None = None
+    transition: Transition
+    phases: Annotated[list[Phase], Field(min_length=1)]
+    contacts: list[Contact] = Field(default_factory=list)
+    appointments: list[Appointment] = Field(default_factory=list)
+    assessment: dict[Domain, DomainAssessment] = Field(default_factory=dict)
+    goals: list[Goal] = Field(default_factory=list)
+    plan: Text | None = None
+    network: list[NetworkPerson] = Field(default_factory=list)
+    handover: Handover | None = None
+    checklists: dict[GateName, dict[ItemId, ChecklistMark]] = Field(default_factory=dict)
+    documentation: dict[DocPoint, ISODate] = Field(default_factory=dict)
+    closed: Closed | None = None
+    transfers: list[Transfer] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _none_sections_are_empty(cls, data: Any) -> Any:
+        """A person may leave `contacts:` empty; YAML reads that as null, meaning none yet."""
+        if isinstance(data, dict):
+            empty = [k for k in ("contacts", "appointments", "goals", "network", "transfers",
+                                 "assessment", "checklists", "documentation") if k in data
+                     and data[k] is None]
+            if empty:
+                data = {k: v for k, v in data.items() if k not in empty}
+        return data
+
+    @property
+    def phase(self) -> PhaseName:
+        return self.phases[-1].name
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase != "closed"
+
+    def phase_start(self, name: str) -> date | None:
+        for p in self.phases:
+            if p.name == name:
+                return p.start
+        return None
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data with the file's keys, as `show --json` prints it."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def case_json_schema() -> dict[str, Any]:
+    schema = Case.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://cti.example/schemas/case.schema.json"
+    schema["title"] = "CTI case file"
+    return schema

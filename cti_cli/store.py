@@ -1,0 +1,479 @@
+"""All reading and writing of the case folder: the only module that touches case files.
+
+Writes are atomic (temp file in the same folder, fsync, rename), keep the file's mode,
+refuse to overwrite a file that changed since it was read, and are verified by reading the
+new text back before it replaces the old one: a file the tool cannot read is never written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import secrets
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import CONFIG_NAME, TeamConfig, load_config
+from .errors import CaseFileError, CaseNotFound, ConcurrentChange, CtiError, FolderNotFound
+from .findings import Finding
+from .model import CASE_ID_RE, Case
+from .yamlread import Parsed, ReadError, decode, parse
+
+CASES_DIR = "cases"
+STATE_DIR = ".cti"
+SCHEMA_HEADER = "# yaml-language-server: $schema=../schemas/case.schema.json\n"
+LOCK_TIMEOUT = 60.0
+
+
+# --- the folder ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Folder:
+    root: Path
+    config: TeamConfig
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.root / CASES_DIR
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    def rel(self, path: Path) -> str:
+        """A path as people see it: relative to where they stand when possible."""
+        try:
+            return os.path.relpath(path)
+        except ValueError:  # pragma: no cover - other drive on Windows
+            return str(path)
+
+
+def find_root(start: Path) -> Path | None:
+    """Walk up from `start` to the folder holding cti.toml, as git finds its repository."""
+    here = start.resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate
+    return None
+
+
+def open_folder(explicit: Path | None = None, *, cwd: Path | None = None,
+                env: Mapping[str, str] = os.environ) -> Folder:
+    if explicit is None and env.get("CTI_DIR"):
+        explicit = Path(env["CTI_DIR"])
+    if explicit is not None:
+        root = explicit.resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise FolderNotFound(f"{explicit} is not a cti case folder (no {CONFIG_NAME})",
+                                 hint="create one with `cti init DIR`")
+    else:
+        found = find_root(cwd or Path.cwd())
+        if found is None:
+            raise FolderNotFound(f"no {CONFIG_NAME} here or in any parent folder",
+                                 hint="run inside a case folder, pass `-C DIR`, set CTI_DIR, "
+                                 "or create one with `cti init`")
+        root = found
+    return Folder(root, load_config(root / CONFIG_NAME))
+
+
+def ensure_state_dir(folder: Folder) -> Path:
+    path = folder.state_dir
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+# --- naming cases -------------------------------------------------------------------------
+
+
+def valid_id(case_id: str) -> bool:
+    # fullmatch: re.match would accept "abc\n"
+    return CASE_ID_RE.fullmatch(case_id) is not None
+
+
+def case_path(folder: Folder, ref: str) -> Path:
+    """The file a case id or path names; it must lie inside the folder's cases/."""
+    cases = folder.cases_dir.resolve()
+    if valid_id(ref):
+        path = cases / f"{ref}.yaml"
+    elif ref.endswith((".yaml", ".yml")):
+        path = Path(ref)
+        path = (path if path.is_absolute() else Path.cwd() / path)
+    else:
+        raise CaseNotFound(f"{ref!r} is neither a case id nor a case file path",
+                           hint="ids are letters, digits, '-' and '_'; see `cti list`")
+    resolved = path.resolve()
+    if resolved.parent != cases:
+        raise CaseNotFound(f"{ref} is not in this folder's cases/ ({folder.rel(cases)})",
+                           hint="name a case by its id, e.g. `cti show 2026-004`")
+    if not resolved.is_file():
+        raise CaseNotFound(f"no case {ref!r} in {folder.rel(cases)}",
+                           hint="see `cti list` for the cases")
+    return resolved
+
+
+def iter_case_paths(folder: Folder) -> list[Path]:
+    try:
+        entries = list(os.scandir(folder.cases_dir))
+    except FileNotFoundError:
+        return []
+    return sorted(Path(e.path) for e in entries
+                  if e.name.endswith(".yaml") and not e.name.startswith("."))
+
+
+RETIRED = ".retired"
+
+
+def used_ids(folder: Folder) -> set[str]:
+    ids = {p.stem for p in iter_case_paths(folder)}
+    retired = folder.cases_dir / RETIRED
+    if retired.is_file():
+        ids |= {line.strip() for line in retired.read_text("utf-8").splitlines() if line.strip()}
+    return ids
+
+
+def next_id(folder: Folder, year: int) -> str:
+    """`YYYY-NNN`, one past the highest of that year ever used (purged ids stay retired)."""
+    pattern = re.compile(rf"{year}-(\d+)")
+    numbers = [int(m.group(1)) for i in used_ids(folder) if (m := pattern.fullmatch(i))]
+    return f"{year}-{max(numbers, default=0) + 1:03d}"
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a file looked like when read, to detect a change before we overwrite it."""
+
+    mtime_ns: int
+    size: int
+    inode: int
+    sha256: str
+
+    @classmethod
+    def of(cls, st: os.stat_result, raw: bytes) -> Stamp:
+        return cls(st.st_mtime_ns, st.st_size, st.st_ino, hashlib.sha256(raw).hexdigest())
+
+    def same_stat(self, st: os.stat_result) -> bool:
+        return (st.st_mtime_ns, st.st_size, st.st_ino) == (self.mtime_ns, self.size, self.inode)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    path: Path
+    text: str
+    stamp: Stamp
+    case: Case
+    parsed: Parsed
+
+
+def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    try:
+        with path.open("rb") as fh:
+            st = os.fstat(fh.fileno())
+            return fh.read(), st
+    except FileNotFoundError:
+        raise CaseNotFound(f"{path}: no such case file") from None
+    except IsADirectoryError:
+        raise CtiError(f"{path} is a folder, not a case file") from None
+    except OSError as exc:
+        raise CtiError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def parse_text(text: str, shown: str, *, positions: bool = False) -> tuple[Parsed | None,
+                                                                          list[Finding]]:
+    try:
+        return parse(text, positions=positions), []
+    except ReadError as exc:
+        return None, [Finding(shown, exc.line, exc.column, exc.code, "error", exc.message,
+                              exc.hint)]
+
+
+def validate_text(text: str, shown: str) -> tuple[Case | None, Parsed | None, list[Finding]]:
+    """Parse and validate; on failure parse again with positions so findings have lines."""
+    from .validate import validate
+
+    parsed, findings = parse_text(text, shown)
+    if parsed is None:
+        return None, None, findings
+    case, findings = validate(parsed, shown)
+    if findings:
+        parsed, _ = parse_text(text, shown, positions=True)
+        assert parsed is not None
+        case, findings = validate(parsed, shown)
+    return case, parsed, findings
+
+
+def decode_bytes(raw: bytes, shown: str) -> tuple[str | None, list[Finding]]:
+    try:
+        return decode(raw), []
+    except ReadError as exc:
+        return None, [Finding(shown, exc.line, exc.column, exc.code, "error", exc.message,
+                              exc.hint)]
+
+
+def read_case(path: Path, shown: str | None = None) -> Loaded:
+    """A validated case, or CaseFileError carrying every finding with line and column."""
+    shown = shown or os.path.relpath(path)
+    raw, st = read_bytes(path)
+    text, findings = decode_bytes(raw, shown)
+    if text is None:
+        raise CaseFileError(path, findings)
+    case, parsed, findings = validate_text(text, shown)
+    if case is None or parsed is None:
+        raise CaseFileError(path, findings)
+    if case.id != path.stem:
+        line, col = parsed.position(("id",))
+        raise CaseFileError(path, [Finding(shown, line, col, "E201", "error",
+                                           f"id '{case.id}' does not match the file name",
+                                           f"rename the file to {case.id}.yaml or fix the id")])
+    return Loaded(path, text, Stamp.of(st, raw), case, parsed)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, text: str, *, expect: Stamp | None = None,
+                 new_mode: int = 0o600) -> None:
+    """Replace `path` with `text` so a crash leaves the old file or the new, never half.
+
+    With `expect`, refuse when the file changed since it was read (another writer, an
+    editor, a `git pull`): the stat check is cheap; a hash decides when only the stat moved.
+    """
+    data = text.encode("utf-8")
+    directory = path.parent
+    mode = new_mode
+    if expect is not None:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            raise ConcurrentChange(f"{path} was removed while it was being changed",
+                                   hint="nothing was written; check `git status`") from None
+        mode = st.st_mode & 0o7777
+        if not expect.same_stat(st):
+            current = path.read_bytes()
+            if hashlib.sha256(current).hexdigest() != expect.sha256:
+                raise ConcurrentChange(
+                    f"{path} changed on disk while cti was working on it",
+                    hint="nothing was written and nothing is lost: run the command again")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fchmod(fh.fileno(), mode)
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise CtiError(f"could not write {path}: {exc.strerror}",
+                           hint="the old file is unchanged; free disk space or fix "
+                           "permissions, then run the command again") from None
+        raise
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        dfd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(dfd)
+
+
+@contextmanager
+def case_lock(folder: Folder, case_id: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Serialise writers of one case across processes (the data file itself is not locked:
+    after os.replace a lock on it would sit on the old inode)."""
+    from filelock import FileLock, Timeout
+
+    locks = ensure_state_dir(folder) / "locks"
+    locks.mkdir(mode=0o700, exist_ok=True)
+    lock = FileLock(str(locks / f"{case_id}.lock"), timeout=timeout)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise CtiError(f"case {case_id} is being changed by another cti process",
+                       hint="wait a moment and run the command again") from None
+
+
+def _yaml_rt() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a person's long line
+    return yaml
+
+
+_SEQ_STYLE = re.compile(r"^( *)[A-Za-z_][\w-]*:[ \t]*\n\1( +)- ", re.M)
+
+
+def _configure_indent(yaml: Any, text: str) -> None:
+    """Keep the file's list style (`- ` under or indented below its key)."""
+    m = _SEQ_STYLE.search(text)
+    offset = len(m.group(2)) if m else 0
+    yaml.indent(mapping=2, sequence=2 + offset, offset=offset)
+
+
+def dump_text(doc: Any, like: str = "") -> str:
+    yaml = _yaml_rt()
+    _configure_indent(yaml, like)
+    buf = io.StringIO()
+    yaml.dump(doc, buf)
+    return buf.getvalue()
+
+
+class Editor:
+    """A case document open for change: the ruamel tree keeps comments and order."""
+
+    def __init__(self, folder: Folder, loaded: Loaded):
+        self.folder = folder
+        self.loaded = loaded
+        self.yaml = _yaml_rt()
+        _configure_indent(self.yaml, loaded.text)
+        self.doc = self.yaml.load(loaded.text)
+        self.changed = False
+
+    @property
+    def case(self) -> Case:
+        return self.loaded.case
+
+    def section(self, key: str, factory: Callable[[], Any]) -> Any:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        value = self.doc.get(key)
+        if value is None:
+            made = factory()
+            value = CommentedSeq(made) if isinstance(made, list) else CommentedMap(made)
+            self.doc[key] = value
+        return value
+
+    def append(self, key: str, entry: Mapping[str, Any]) -> None:
+        self.section(key, list).append(to_yaml(entry))
+        self.changed = True
+
+    def set(self, key: str, value: Any) -> None:
+        self.doc[key] = to_yaml(value)
+        self.changed = True
+
+    def text(self) -> str:
+        buf = io.StringIO()
+        self.yaml.dump(self.doc, buf)
+        return buf.getvalue()
+
+
+def to_yaml(value: Any) -> Any:
+    """Plain data as ruamel nodes: short lists of words in flow style, like `[citizen]`."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, Mapping):
+        return CommentedMap((k, to_yaml(v)) for k, v in value.items())
+    if isinstance(value, list):
+        seq = CommentedSeq(to_yaml(v) for v in value)
+        if all(isinstance(v, str) and len(v) < 30 for v in value) and len(value) <= 5:
+            seq.fa.set_flow_style()
+        return seq
+    return value
+
+
+def verify_text(text: str, path: Path) -> Case:
+    """Read new text back exactly as a later command will; refuse to write what fails."""
+    case, _parsed, findings = validate_text(text, str(path))
+    if case is None:
+        first = findings[0]
+        raise CtiError(f"refusing to write {path}: the result would not be valid "
+                       f"({first.code} {first.message} at line {first.line})",
+                       hint="nothing was written; please report this as a bug") from None
+    return case
+
+
+@contextmanager
+def editing(folder: Folder, path: Path) -> Iterator[Editor]:
+    """Lock, read, let the caller change the tree, verify, write atomically."""
+    with case_lock(folder, path.stem):
+        loaded = read_case(path)
+        editor = Editor(folder, loaded)
+        yield editor
+        if editor.changed:
+            text = editor.text()
+            editor.new_case = verify_text(text, path)  # type: ignore[attr-defined]
+            atomic_write(path, text, expect=loaded.stamp)
+
+
+def create_case(folder: Folder, case_id: str, data: Mapping[str, Any]) -> Path:
+    """Write a new case file (mode 0600); never overwrite an existing one."""
+    if not valid_id(case_id):
+        raise CtiError(f"{case_id!r} is not a valid case id",
+                       hint="letters, digits, '-' and '_', starting with a letter or digit")
+    folder.cases_dir.mkdir(mode=0o700, exist_ok=True)
+    path = folder.cases_dir / f"{case_id}.yaml"
+    text = SCHEMA_HEADER + dump_text(to_yaml(dict(data)))
+    verify_text(text, path)
+    with case_lock(folder, case_id):
+        if case_id in used_ids(folder):
+            raise CtiError(f"case id {case_id} is already used", hint="choose another --id")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+                os.fchmod(fh.fileno(), 0o600)
+                os.fsync(fh.fileno())
+            os.link(tmp, path)  # fails if the path exists: no silent overwrite
+        except FileExistsError:
+            raise CtiError(f"case id {case_id} is already used",
+                           hint="choose another --id") from None
+        finally:
+            os.unlink(tmp)
+        _fsync_dir(path.parent)
+    return path
+
+
+def new_entry_id() -> str:
+    """A short stable id for a contact entry, so merges can tell entries apart."""
+    return secrets.token_hex(3)
+
+
+# --- the whole folder ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: Path
+    case: Case | None
+    findings: tuple[Finding, ...]
+    parsed: Parsed | None = None
+    text: str | None = None
+
+
+def load_entry(path: Path, *, shown: str | None = None) -> Entry:
+    shown = shown or os.path.relpath(path)
+    try:
+        raw, _st = read_bytes(path)
+    except CtiError as exc:
+        return Entry(path, None, (Finding(shown, 0, 0, "E000", "error", exc.message),))
+    text, findings = decode_bytes(raw, shown)
+    if text is None:
+        return Entry(path, None, tuple(findings))
+    case, parsed, findings = validate_text(text, shown)
+    return Entry(path, case, tuple(findings), parsed, text)
+
+
+def load_all(folder: Folder) -> list[Entry]:
+    """Every case of the folder, valid or not; reports skip the invalid ones with a note."""
+    return [load_entry(p) for p in iter_case_paths(folder)]

@@ -1,0 +1,118 @@
+"""From parsed YAML to a validated `Case`, or to findings that point into the file.
+
+pydantic's errors carry a location (`contacts.3.date`); the parser's position map turns it
+into a line and column. Input values never appear in messages (GDPR art. 9).
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .findings import Finding
+from .model import Case
+from .yamlread import Parsed
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class a field holds, through Optional, list, dict and Annotated."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _unwrap(arg)
+            if isinstance(found, type) and issubclass(found, BaseModel):
+                return found
+        return None
+    if origin in (list, dict):
+        return _unwrap(typing.get_args(annotation)[-1])
+    return annotation
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: Any = Case
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        field = next((f for n, f in model.model_fields.items()
+                      if (f.alias or n) == part), None)
+        if field is None:
+            # dict keys (a domain, a gate) keep the same value model
+            continue
+        model = _unwrap(field.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model = _model_at(loc)
+    if model is None:
+        return []
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _message(err: Any) -> tuple[str, str, str | None]:
+    """(code, message, hint) for one pydantic error, without the input value."""
+    kind = err["type"]
+    loc = tuple(err["loc"])
+    dotted = ".".join(str(p) for p in loc) or "the file"
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        choices = _allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(key, choices, n=1)
+        hint = (f"did you mean '{close[0]}'?" if close
+                else f"allowed here: {', '.join(choices)}" if choices else None)
+        return "E101", f"unknown key '{key}'", hint
+    if kind == "missing":
+        return "E102", f"'{dotted}' is required but missing", f"add '{loc[-1]}:' here"
+    if kind in ("literal_error", "enum"):
+        expected = err.get("ctx", {}).get("expected", "")
+        hint = f"use one of {expected}" if expected else None
+        return "E103", f"{dotted}: not an allowed value", hint
+    if kind == "string_pattern_mismatch":
+        return "E103", f"{dotted}: does not have the required form", _pattern_hint(loc)
+    if kind == "model_type" or kind == "dict_type":
+        return "E103", f"{dotted}: expected a mapping (key: value lines)", None
+    if kind == "list_type":
+        return "E103", f"{dotted}: expected a list ('- ' items)", None
+    return "E103", f"{dotted}: {msg}", None
+
+
+def _pattern_hint(loc: tuple[Any, ...]) -> str | None:
+    last = loc[-1] if loc else ""
+    if last == "id" and len(loc) == 1:
+        return "a case id is letters, digits, '-' and '_' (e.g. 2026-004), at most 64"
+    if last == "time":
+        return 'write the time as "HH:MM", e.g. "09:30"'
+    if last == "initials":
+        return "initials only: 1–6 letters, e.g. MK"
+    return None
+
+
+def validate(parsed: Parsed, path: str) -> tuple[Case | None, list[Finding]]:
+    data = parsed.data
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"a {type(data).__name__}, not a mapping"
+        return None, [Finding(path, 1, 1, "E100", "error", f"the case file is {what}",
+                              "a case file is a mapping with id, citizen, target_group, "
+                              "worker, transition and phases: see `cti new`")]
+    try:
+        return Case.model_validate(data), []
+    except ValidationError as exc:
+        findings = []
+        for err in exc.errors(include_input=False, include_url=False):
+            loc = tuple(err["loc"])
+            code, message, hint = _message(err)
+            on_key = err["type"] in ("extra_forbidden", "missing")
+            line, col = parsed.position(loc if err["type"] != "missing" else loc[:-1],
+                                        key=on_key)
+            findings.append(Finding(path, line, col, code, "error", message, hint))
+        findings.sort(key=lambda f: (f.line, f.column))
+        return None, findings

@@ -1,0 +1,334 @@
+"""Fast, safe reading of case files: libyaml parses, we construct plain values.
+
+Reports read every file, so this path must be fast; the editing path (ruamel round-trip)
+keeps comments. Both must give the same values, so scalars are resolved with YAML 1.2 core
+rules exactly as ruamel.yaml resolves them (`no` and `on` are strings, `012` is 12, `1:30` is
+a string, `2026-02-30` is an error). `tests/test_read_parity.py` holds the two paths equal.
+
+Anything a case file does not need is refused rather than half-supported: tags, anchors
+and aliases (the billion-laughs bomb), duplicate keys, non-string keys, and documents that
+are not a single mapping.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, ClassVar
+
+import yaml
+
+try:
+    _BaseLoader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing: still correct, just slower
+    _BaseLoader = yaml.SafeLoader
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+Path_ = tuple[str | int, ...]
+
+
+class ReadError(ValueError):
+    """A problem at a place in the text: 1-based line and column."""
+
+    def __init__(self, message: str, line: int, column: int, hint: str | None = None,
+                 code: str = "E001"):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+        self.code = code
+
+
+class _Resolver12(_BaseLoader):  # type: ignore[misc, valid-type]
+    """libyaml's parser with YAML 1.2 core-schema resolution, as ruamel.yaml does it."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+_RESOLVERS: list[tuple[str, str, str]] = [
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (
+        _FLOAT,
+        r"""^(?:
+         [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        "-+0123456789.",
+    ),
+    (
+        _INT,
+        r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$""",
+        "-+0123456789",
+    ),
+    (_NULL, r"^(?: ~ |null|Null|NULL | )$", "~nN\0"),
+    (
+        _TIMESTAMP,
+        r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+        (?:[Tt]|[ \t]+)[0-9][0-9]?
+        :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
+        (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
+        "0123456789",
+    ),
+]
+for _tag, _rx, _first in _RESOLVERS:
+    _pattern = re.compile(_rx, re.X)
+    for _ch in _first:
+        _key = "" if _ch == "\0" else _ch
+        _Resolver12.yaml_implicit_resolvers.setdefault(_key, []).append((_tag, _pattern))
+_Resolver12.yaml_implicit_resolvers.setdefault(None, [])
+
+
+_TS_RE = re.compile(
+    r"""^(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})
+    (?:(?:[Tt]|[ \t]+)(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})
+    (?:\.(?P<fraction>[0-9]*))?
+    (?:[ \t]*(?P<tz>Z|(?P<tz_sign>[-+])(?P<tz_hour>[0-9]{1,2})
+    (?::(?P<tz_minute>[0-9]{2}))?))?)?$""",
+    re.X,
+)
+
+
+def _timestamp(value: str) -> date | datetime:
+    m = _TS_RE.match(value)
+    if m is None:  # pragma: no cover - the resolver only passes matching text
+        raise ValueError(value)
+    year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
+    if m["hour"] is None:
+        return date(year, month, day)
+    fraction = int((m["fraction"] or "0")[:6].ljust(6, "0"))
+    result = datetime(year, month, day, int(m["hour"]), int(m["minute"]), int(m["second"]),
+                      fraction)
+    if m["tz_sign"]:
+        delta = timedelta(hours=int(m["tz_hour"]), minutes=int(m["tz_minute"] or 0))
+        name = m["tz"][:1] + m["tz"][1:].rjust(2, "0") if ":" not in m["tz"] else m["tz"]
+        result = result.replace(tzinfo=timezone(delta if m["tz_sign"] == "+" else -delta, name))
+    elif m["tz"] == "Z":
+        result = result.replace(tzinfo=timezone(timedelta(0), "Z"))
+    return result
+
+
+def _int(value: str) -> int:
+    text = value.replace("_", "")
+    sign = -1 if text[0] == "-" else 1
+    if text[0] in "+-":
+        text = text[1:]
+    for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
+        if text.startswith(prefix):
+            return sign * int(text[2:], base)
+    return sign * int(text)
+
+
+def _float(value: str) -> float:
+    text = value.replace("_", "").lower()
+    sign = -1.0 if text[0] == "-" else 1.0
+    if text[0] in "+-":
+        text = text[1:]
+    if text == ".inf":
+        return sign * math.inf
+    if text == ".nan":
+        return math.nan
+    return sign * float(text)
+
+
+@dataclass
+class Parsed:
+    """The plain value of a document and, when asked for, where each part stands."""
+
+    data: Any
+    value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Best position for a location: the deepest part of it that exists in the file."""
+        for n in range(len(loc), -1, -1):
+            part = tuple(loc[:n])
+            if key and part in self.key_pos:
+                return self.key_pos[part]
+            if part in self.value_pos:
+                return self.value_pos[part]
+            if part in self.key_pos:
+                return self.key_pos[part]
+        return (1, 1)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, positions: bool):
+        self.positions = positions
+        self.value_pos: dict[Path_, tuple[int, int]] = {}
+        self.key_pos: dict[Path_, tuple[int, int]] = {}
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        if id(node) in self.seen:
+            raise ReadError("anchors and aliases (&name, *name) are not allowed in case files",
+                            *_mark(node), hint="write the value out in full", code="E006")
+        if len(path) > MAX_DEPTH:
+            raise ReadError(f"the data is nested more than {MAX_DEPTH} levels deep",
+                            *_mark(node), code="E007")
+        if self.positions:
+            self.value_pos[path] = _mark(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                raise self.tag_error(node)
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if id(key_node) in self.seen:
+                    raise ReadError("anchors and aliases are not allowed in case files",
+                                    *_mark(key_node), code="E006")
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise ReadError("a key must be a plain word, not a list or mapping",
+                                    *_mark(key_node), code="E005")
+                key = self.scalar(key_node)
+                if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+                    raise ReadError("merge keys (<<) are not allowed in case files",
+                                    *_mark(key_node), code="E006")
+                if key in result:
+                    raise ReadError(f"duplicate key {key!r}", *_mark(key_node),
+                                    hint="a key may appear only once in a mapping: merge the "
+                                    "two entries or remove one", code="E004")
+                if self.positions:
+                    self.key_pos[(*path, key)] = _mark(key_node)
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise self.tag_error(node)
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        raise self.tag_error(node)  # pragma: no cover
+
+    def tag_error(self, node: yaml.Node) -> ReadError:
+        return ReadError(f"YAML tag {node.tag!r} is not allowed in case files", *_mark(node),
+                         hint="remove the tag (the part starting with '!')", code="E006")
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _STR:
+            return value
+        if node.style is not None and node.style not in ("", None):
+            # quoted or block scalars are strings whatever they look like; an explicit tag
+            # on them is what we refuse
+            raise self.tag_error(node)
+        try:
+            if tag == _NULL:
+                return None
+            if tag == _BOOL:
+                return value.lower() == "true"
+            if tag == _INT:
+                return _int(value)
+            if tag == _FLOAT:
+                return _float(value)
+            if tag == _TIMESTAMP:
+                return _timestamp(value)
+        except ValueError:
+            raise ReadError(f"{value} is not a real date" if tag == _TIMESTAMP
+                            else f"{value!r} is not a valid number", *_mark(node),
+                            hint="dates are written YYYY-MM-DD and must exist in the calendar"
+                            if tag == _TIMESTAMP else None, code="E003") from None
+        raise self.tag_error(node)
+
+
+_HINTS = (
+    ("found character '\\t'", "YAML indents with spaces, never tabs: replace the tab by spaces"),
+    ("mapping values are not allowed", "check this line's indentation against the line above; "
+     "a value containing ': ' must be quoted"),
+    ("did not find expected key", "check the indentation: keys of one mapping line up exactly"),
+    ("found unexpected end of stream", "a quote or bracket was opened and never closed"),
+    ("did not find expected '-' indicator", "list items of one list line up exactly"),
+    ("found unknown escape character", "inside double quotes a backslash starts an escape: "
+     "use single quotes or write \\\\"),
+    ("special characters are not allowed", "the file holds control or binary bytes: "
+     "is it really a case file?"),
+    ("expected <document start>", "check the indentation of this line"),
+    ("could not find expected ':'", "a key needs a ':' after it, or a quote was never closed"),
+)
+
+
+def _syntax_error(exc: yaml.YAMLError) -> ReadError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    text = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    hint = next((h for needle, h in _HINTS if needle in str(exc)), "fix the YAML syntax here")
+    return ReadError(text, line, column, hint=hint, code="E001")
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text or a ReadError naming the line and column of the first bad byte."""
+    if len(raw) > MAX_BYTES:
+        raise ReadError(f"the file is {len(raw) // 1024} KiB; a case file is at most "
+                        f"{MAX_BYTES // 1024} KiB", 1, 1, code="E008",
+                        hint="is this really a case file? move attachments out of the folder")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ReadError(f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X})", line,
+                        column, hint="save the file as UTF-8 (æ, ø, å must be UTF-8)",
+                        code="E002") from None
+    if "\x00" in text:
+        i = text.index("\x00")
+        raise ReadError("the file holds NUL bytes: it is binary, not a case file",
+                        text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i), code="E002")
+    return text
+
+
+def _max_flow_depth(text: str) -> int:
+    depth = best = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif ch in "]}":
+            depth -= 1
+    return best
+
+
+def parse(text: str, *, positions: bool = False) -> Parsed:
+    """Parse one YAML document into plain Python values (dict, list, str, int, date …)."""
+    if text.count("[") + text.count("{") > MAX_DEPTH and _max_flow_depth(text) > MAX_DEPTH:
+        # libyaml recurses per level: refuse absurd nesting before it can exhaust the stack
+        raise ReadError(f"the data is nested more than {MAX_DEPTH} levels deep", 1, 1,
+                        code="E007")
+    loader = _Resolver12(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc) from None
+    except RecursionError:
+        raise ReadError(f"the data is nested more than {MAX_DEPTH} levels deep", 1, 1,
+                        code="E007") from None
+    finally:
+        loader.dispose()
+    builder = _Builder(positions)
+    data = None if node is None else builder.build(node, ())
+    return Parsed(data, builder.value_pos, builder.key_pos)
