@@ -24,13 +24,14 @@ import platformdirs
 from filelock import FileLock, Timeout
 
 from cti_cli.dueitem import DueItem
+from cti_cli.errors import CtiError
 
 STATE_DIR_ENV: Final = "CTI_STATE_DIR"
 FORMAT_VERSION: Final = 1
 _FOLDER_KEY: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-class LedgerBusy(RuntimeError):
+class LedgerBusy(CtiError):
     """Another run holds the ledger; this one stops without sending anything."""
 
 

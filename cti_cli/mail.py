@@ -31,6 +31,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cti_cli.dueitem import NO_CASE, DueItem
+from cti_cli.errors import CtiError
 
 Security = Literal["starttls", "ssl", "none"]
 Lang = Literal["da", "en"]
@@ -43,8 +44,11 @@ PASSWORD_COMMAND_TIMEOUT: Final = 30.0
 CPR_LIKE: Final = re.compile(r"\b\d{6}-?\d{4}\b")
 
 
-class MailError(ValueError):
-    """Mail could not be configured, composed or sent; the message says what to check."""
+class MailError(CtiError, ValueError):
+    """Mail could not be configured, composed or sent; the message says what to check.
+
+    A `CtiError`, so the CLI shows it without a traceback and exits 1.
+    """
 
 
 class RecipientRefused(MailError):
@@ -460,6 +464,11 @@ class SmtpMailer:
         return f"SmtpMailer({s.host}:{s.port}, {s.security})"
 
     @property
+    def sender(self) -> str:
+        """The team's `from`, used in the From header and the SMTP envelope."""
+        return self.settings.sender
+
+    @property
     def _where(self) -> str:
         return f"{self.settings.host}:{self.settings.port}"
 
@@ -616,8 +625,9 @@ class OutboxMailer:
     no half message for the next run to trip over.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, sender: str = "CTI <cti@localhost>") -> None:
         self.folder = folder
+        self.sender = sender
 
     def __repr__(self) -> str:
         return f"OutboxMailer({self.folder})"
