@@ -264,7 +264,8 @@ Tick = dt.date | NotApplicable | None
 def gate_progress(method: Method, gate_id: str, ticks: Mapping[str, Tick]) -> list[ItemState]:
     """Every item of ``gate_id`` in method order, with the case's answer; unknown ticks ignored.
 
-    A date means done on that date; ``NotApplicable`` records a reason (valid only for
+    A date means done on that date; ``NotApplicable`` (or any object with a string ``na``,
+    such as the case model's class) records a reason (valid only for
     conditional items, but recorded either way so reports can say why it still blocks).
     """
     states: list[ItemState] = []
@@ -278,10 +279,18 @@ def gate_progress(method: Method, gate_id: str, ticks: Mapping[str, Tick]) -> li
                 conditional=it.conditional,
                 done=isinstance(tick, dt.date),
                 date=tick if isinstance(tick, dt.date) else None,
-                na=tick.na if isinstance(tick, NotApplicable) else None,
+                na=_na_reason(tick),
             )
         )
     return states
+
+
+def _na_reason(tick: object) -> str | None:
+    # Duck-typed so the case model's own ``{na: reason}`` class works as well as ours.
+    if isinstance(tick, dt.date):
+        return None
+    reason = getattr(tick, "na", None)
+    return reason if isinstance(reason, str) else None
 
 
 def missing_items(method: Method, gate_id: str, ticks: Mapping[str, Tick]) -> list[ItemState]:

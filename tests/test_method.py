@@ -397,3 +397,14 @@ def test_override_reports_every_inconsistency(tmp_path: Path) -> None:
     assert len(lines) == 2
     assert "phases[phase2].gate" in lines[0]
     assert "target_groups.other.transition" in lines[1]
+
+
+def test_any_na_shaped_object_counts(method: Method) -> None:
+    """The case model defines its own ``{na: reason}`` class; progress must accept it."""
+
+    class ForeignNA:
+        na = "Ingen ændringer nødvendige"
+
+    ticks = {"evaluated": D, "plan_adjusted": ForeignNA()}
+    assert missing_items(method, "phase2", ticks) == []  # type: ignore[arg-type]
+    assert gate_progress(method, "phase2", ticks)[1].na == "Ingen ændringer nødvendige"  # type: ignore[arg-type]
