@@ -446,7 +446,7 @@ def create_case(folder: Folder, case_id: str, data: Mapping[str, Any]) -> Path:
 
 def new_entry_id() -> str:
     """A short stable id for a contact entry, so merges can tell entries apart."""
-    return secrets.token_hex(3)
+    return "c" + secrets.token_hex(3)  # a letter first: YAML never reads it as a number
 
 
 # --- the whole folder ---------------------------------------------------------------------
@@ -477,3 +477,16 @@ def load_entry(path: Path, *, shown: str | None = None) -> Entry:
 def load_all(folder: Folder) -> list[Entry]:
     """Every case of the folder, valid or not; reports skip the invalid ones with a note."""
     return [load_entry(p) for p in iter_case_paths(folder)]
+
+
+def append_entry(folder: Folder, path: Path, section: str, entry: Mapping[str, Any], *,
+                 check: Callable[[Case, Any], None] | None = None) -> Case:
+    """Append one entry to a list section (the contact log, appointments) and save.
+
+    `check` sees the current case before anything is written and may refuse the entry.
+    """
+    with editing(folder, path) as editor:
+        if check is not None:
+            check(editor.case, entry)
+        editor.append(section, entry)
+    return editor.new_case  # type: ignore[attr-defined, no-any-return]

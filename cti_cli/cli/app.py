@@ -1,0 +1,101 @@
+"""The typer app: options → one call per command. Error policy lives in `run`.
+
+Command bodies import what they use, so `--help` and completion stay cheap.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..commands.context import Ctx
+
+app = typer.Typer(
+    name="cti",
+    help="Critical Time Intervention courses: one YAML case file per citizen.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+CTX = Ctx()
+
+Date = Annotated[str | None, typer.Option("--date", help="The day it happened (YYYY-MM-DD); "
+                                          "default today.")]
+NoCommit = Annotated[bool, typer.Option("--no-commit", help="Do not commit this change.")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        print(f"cti {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    directory: Annotated[Path | None, typer.Option(
+        "-C", "--dir", help="The case folder (default: found upwards from here, or $CTI_DIR).",
+        file_okay=False)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+    = False,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version,
+                                          is_eager=True, help="Print the version.")] = False,
+) -> None:
+    """Critical Time Intervention courses: one YAML case file per citizen.
+
+    \b
+    Example:
+      cti -C examples list
+    """
+    CTX.directory = directory
+    CTX.debug = debug
+
+
+def run(args: list[str]) -> int:
+    """The one place where exceptions become messages and exit codes."""
+    import click
+
+    from ..errors import EXIT_BUG, EXIT_INTERRUPTED, CtiError
+    from . import commands  # noqa: F401  (registers the commands on `app`)
+
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="cti", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        sys.stderr.write("aborted\n")
+        return EXIT_INTERRUPTED
+    except CtiError as exc:
+        sys.stderr.write(f"cti: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        if CTX.debug:
+            import traceback
+
+            traceback.print_exc()
+        else:
+            exc_type = sys.exc_info()[0]
+            name = exc_type.__name__ if exc_type else "error"
+            sys.stderr.write(f"cti: internal error ({name}). This is a bug: please report it "
+                             "with the command you ran (run again with --debug for details; "
+                             "leave case data out of the report).\n")
+        return EXIT_BUG
+    return result if isinstance(result, int) else 0

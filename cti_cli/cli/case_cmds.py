@@ -1,0 +1,157 @@
+"""The case folder and the everyday commands: init, new, log, show, list, edit, check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import CTX, Date, Json, NoCommit, app
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create (default: here).")] = Path(),
+    repair: Annotated[bool, typer.Option("--repair", help="In a fresh clone: register the "
+                                         "merge driver and refresh the schema.")] = False,
+) -> int:
+    """Create a case folder: cti.toml, cases/, .gitignore, git and the merge driver.
+
+    \b
+    Example:
+      cti init team-nord && cd team-nord
+    """
+    from ..commands.init import init as run
+
+    return run(directory, repair=repair)
+
+
+@app.command()
+def new(
+    initials: Annotated[str, typer.Option("--initials", help="The citizen's initials.")],
+    worker: Annotated[str, typer.Option("--worker", help="Worker id from cti.toml.")],
+    group: Annotated[str, typer.Option("--group", help="Target group, e.g. homelessness.")],
+    transition_date: Annotated[str, typer.Option("--transition-date",
+                                                 help="Date of the move/job/release.")],
+    transition: Annotated[str | None, typer.Option(
+        "--transition", help="move_in | job | release | other (default: by group).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Full name (optional).")] = None,
+    case_id: Annotated[str | None, typer.Option("--id", help="Case id (default: next "
+                                                "YYYY-NNN).")] = None,
+    municipality: Annotated[str | None, typer.Option("--municipality")] = None,
+    day: Date = None,
+    no_commit: NoCommit = False,
+) -> int:
+    """Open a course in the contact period; prints the new case id.
+
+    \b
+    Example:
+      cti new --initials MK --worker anna --group homelessness --transition-date 2026-03-01
+    """
+    from ..commands.case import new as run
+
+    CTX.no_commit = no_commit
+    return run(CTX, initials=initials, worker=worker, group=group,
+               transition_date=transition_date, transition=transition, name=name,
+               case_id=case_id, day=day, municipality=municipality)
+
+
+@app.command()
+def log(
+    case: Annotated[str, typer.Argument(help="Case id or path.")],
+    note: Annotated[str, typer.Argument(help="What happened (no CPR numbers).")],
+    kind: Annotated[str, typer.Option("--kind", "-k", help="meeting | phone | sms | email | "
+                                      "video | other")] = "meeting",
+    minutes: Annotated[int | None, typer.Option("--minutes", "-m", help="Length in minutes.")]
+    = None,
+    with_: Annotated[list[str] | None, typer.Option("--with", "-w", help="Who took part "
+                                                    "(repeatable; default citizen).")] = None,
+    place: Annotated[str | None, typer.Option("--place", "-p")] = None,
+    day: Date = None,
+    no_commit: NoCommit = False,
+) -> int:
+    """Add a contact to the case's log (only lines are added to the file).
+
+    \b
+    Example:
+      cti log 2026-004 "Hjemmebesøg, talte om budget" --minutes 45 --place hjemme
+    """
+    from ..commands.case import log as run
+
+    CTX.no_commit = no_commit
+    return run(CTX, case, note, kind=kind, minutes=minutes, with_=with_, place=place, day=day)
+
+
+@app.command()
+def show(
+    case: Annotated[str, typer.Argument(help="Case id or path.")],
+    as_json: Json = False,
+) -> int:
+    """A readable summary of one case; --json prints the file's data.
+
+    \b
+    Example:
+      cti show 2026-004 --json
+    """
+    from ..commands.case import show as run
+
+    return run(CTX, case, as_json=as_json)
+
+
+@app.command("list")
+def list_(
+    worker: Annotated[str | None, typer.Option("--worker", help="Only this worker's cases.")]
+    = None,
+    phase: Annotated[str | None, typer.Option("--phase", help="Only cases in this phase.")]
+    = None,
+    as_json: Json = False,
+) -> int:
+    """One row per case.
+
+    \b
+    Example:
+      cti list --worker anna --phase phase1
+    """
+    from ..commands.case import list_cases
+
+    return list_cases(CTX, worker=worker, phase=phase, as_json=as_json)
+
+
+@app.command()
+def edit(case: Annotated[str, typer.Argument(help="Case id or path.")],
+         no_commit: NoCommit = False) -> int:
+    """Open the case file in $EDITOR; it is checked after saving and never left broken.
+
+    \b
+    Example:
+      EDITOR=nano cti edit 2026-004
+    """
+    from ..commands.context import parse_date
+    from ..commands.edit import edit as run
+
+    CTX.no_commit = no_commit
+    return run(CTX, case, today=parse_date(None))
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Case files or folders "
+                                                        "(default: every case).")] = None,
+    as_json: Json = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    day: Date = None,
+) -> int:
+    """Check case files: YAML, schema, consistency and the CTI method's rules.
+
+    Prints `path:line:col: CODE message` per finding; quiet when all is well.
+    Exit 0 without errors, 1 with errors (or warnings with --strict), 2 on usage errors.
+
+    \b
+    Example:
+      cti check --strict
+    """
+    from ..commands.checking import check as run
+    from ..commands.context import parse_date
+
+    return run(CTX, list(paths or []), as_json=as_json, strict=strict, today=parse_date(day))

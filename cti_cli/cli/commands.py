@@ -1,0 +1,3 @@
+"""Registers every command group on the app; one module per area keeps each file short."""
+
+from . import case_cmds  # noqa: F401

@@ -1,0 +1,142 @@
+"""The everyday verbs on one case: new, log, show, list."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from datetime import date
+from typing import Any
+
+from .. import render, store
+from ..errors import CtiError, UsageError
+from ..model import CONTACT_KINDS, TARGET_GROUPS, TRANSITION_KINDS, Case
+from .context import Ctx, parse_date
+from .record import record
+
+
+def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
+    if value in choices:
+        return value
+    close = difflib.get_close_matches(value, choices, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(choices)}"
+    raise UsageError(f"{option} {value!r} is not allowed", hint=hint)
+
+
+def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: str,
+        transition: str | None, name: str | None, case_id: str | None, day: str | None,
+        municipality: str | None = None) -> int:
+    folder = ctx.folder()
+    start = parse_date(day)
+    moved = parse_date(transition_date, "--transition-date")
+    group = _choice(group, TARGET_GROUPS, "--group")
+    if transition is None:
+        from ..method import load_method
+
+        profile = load_method(folder.root / "method.yaml").target_groups.get(group)
+        transition = profile.transition if profile else "move_in"
+    transition = _choice(transition, TRANSITION_KINDS, "--transition")
+    if folder.config.workers and worker not in folder.config.workers:
+        raise CtiError(f"worker {worker!r} is not in cti.toml",
+                       hint="known workers: " + ", ".join(sorted(folder.config.workers)))
+    case_id = case_id or store.next_id(folder, start.year)
+    citizen: dict[str, Any] = {"initials": initials}
+    if name:
+        citizen["name"] = name
+    data: dict[str, Any] = {"id": case_id, "citizen": citizen, "target_group": group,
+                            "worker": worker}
+    if municipality:
+        data["municipality"] = municipality
+    data["transition"] = {"kind": transition, "date": moved}
+    data["phases"] = [{"name": "contact", "start": start}]
+    path = store.create_case(folder, case_id, data)
+    record(ctx, folder, path, action="new", subject=f"{case_id}: new case ({group})",
+           trailers={"Phase": "contact"})
+    print(case_id)
+    return 0
+
+
+def log(ctx: Ctx, ref: str, note: str, *, kind: str, minutes: int | None,
+        with_: list[str] | None, place: str | None, day: str | None) -> int:
+    folder = ctx.folder()
+    when = parse_date(day)
+    kind = _choice(kind, CONTACT_KINDS, "--kind")
+    if when > date.today():
+        raise UsageError(f"--date {when} is in the future: the log records what happened",
+                         hint="plan a meeting with `cti appointment`")
+    if minutes is not None and not 0 <= minutes <= 24 * 60:
+        raise UsageError("--minutes must be between 0 and 1440")
+    path = store.case_path(folder, ref)
+    entry: dict[str, Any] = {"id": store.new_entry_id(), "date": when, "kind": kind}
+    if minutes is not None:
+        entry["minutes"] = minutes
+    entry["with"] = list(with_ or ["citizen"])
+    if place:
+        entry["place"] = place
+    entry["note"] = note
+    case = store.append_entry(folder, path, "contacts", entry, check=_contact_in_course)
+    record(ctx, folder, path, action="log",
+           subject=f"{case.id}: log {kind} {when.isoformat()}", trailers={"Phase": case.phase})
+    return 0
+
+
+def _contact_in_course(case: Case, entry: dict[str, Any]) -> None:
+    start = case.phases[0].start
+    if entry["date"] < start:
+        raise UsageError(f"the contact date {entry['date']} is before the case began ({start})",
+                         hint="check --date")
+    if case.closed is not None and entry["date"] > case.closed.date:
+        raise CtiError(f"case {case.id} was closed on {case.closed.date}",
+                       hint="a closed course takes no new contacts")
+
+
+def show(ctx: Ctx, ref: str, *, as_json: bool) -> int:
+    folder = ctx.folder()
+    loaded = store.read_case(store.case_path(folder, ref))
+    if as_json:
+        print(json.dumps(loaded.case.to_data(), ensure_ascii=False, indent=2))
+        return 0
+    from .views import render_case
+
+    render_case(folder, loaded.case, date.today())
+    return 0
+
+
+def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool) -> int:
+    folder = ctx.folder()
+    entries = store.load_all(folder)
+    bad = [e for e in entries if e.case is None]
+    cases = [e.case for e in entries if e.case is not None]
+    if worker:
+        cases = [c for c in cases if c.worker == worker]
+    if phase:
+        cases = [c for c in cases if c.phase == phase]
+    rows = [_row(c) for c in cases]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif rows:
+        render.print_table(
+            f"{folder.config.team.name}: {len(rows)} case(s)",
+            ["case", "initials", "worker", "group", "phase", "since", "contacts", "last contact"],
+            [[r["id"], r["initials"], r["worker"], r["target_group"], r["phase"],
+              r["phase_start"], r["contacts"], r["last_contact"] or "-"] for r in rows],
+            justify_right=["contacts"])
+    else:
+        render.line("no cases")
+    if bad:
+        render.warn(f"{len(bad)} case file(s) could not be read: run `cti check`")
+    return 0
+
+
+def _row(case: Case) -> dict[str, Any]:
+    last = max((c.date for c in case.contacts), default=None)
+    return {
+        "id": case.id,
+        "initials": case.citizen.initials,
+        "worker": case.worker,
+        "target_group": case.target_group,
+        "phase": case.phase,
+        "phase_start": case.phases[-1].start.isoformat(),
+        "transition_date": case.transition.date.isoformat(),
+        "contacts": len(case.contacts),
+        "last_contact": last.isoformat() if last else None,
+    }

@@ -1,0 +1,107 @@
+"""`cti check`: syntax, schema, consistency and method rules over case files.
+
+hledger's lesson: every finding at once, quiet when all is well, `path:line:col: CODE msg`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from ..config import CONFIG_NAME, TeamConfig, load_config
+from ..findings import Finding
+from ..rules import RuleContext, run_rules
+from ..store import Entry, find_root, iter_case_paths, load_entry
+from .context import Ctx
+
+
+def _folder_config(start: Path, cache: dict[Path, TeamConfig | None]) -> tuple[Path | None,
+                                                                              TeamConfig | None]:
+    root = find_root(start)
+    if root is None:
+        return None, None
+    if root not in cache:
+        cache[root] = load_config(root / CONFIG_NAME)
+    return root, cache[root]
+
+
+def rule_findings(entry: Entry, config: TeamConfig | None, today: date,
+                  root: Path | None) -> list[Finding]:
+    """The method and consistency rules of one valid case, placed on lines of its file."""
+    assert entry.case is not None and entry.text is not None
+    from ..method import load_method
+    from ..store import parse_text
+
+    method = load_method(root / "method.yaml" if root else None)
+    ctx = RuleContext(
+        case=entry.case,
+        today=today,
+        workers=frozenset(config.workers) if config else frozenset(),
+        course_months=config.team.course_months if config else 9,
+        method=method,
+        extra={"config": config},
+    )
+    issues = run_rules(ctx)
+    shown = entry.findings[0].path if entry.findings else os.path.relpath(entry.path)
+    if entry.case.id != entry.path.stem:
+        from ..rules import Issue
+
+        issues.insert(0, Issue(("id",), "E201", "error",
+                               f"id '{entry.case.id}' does not match the file name "
+                               f"'{entry.path.name}'",
+                               f"rename the file to {entry.case.id}.yaml or fix the id"))
+    if not issues:
+        return []
+    parsed, _ = parse_text(entry.text, shown, positions=True)
+    assert parsed is not None
+    found = []
+    for issue in issues:
+        line, col = parsed.position(issue.loc)
+        found.append(Finding(shown, line, col, issue.code, issue.severity, issue.message,
+                             issue.hint))
+    return found
+
+
+def collect(paths: list[Path], today: date) -> list[Finding]:
+    cache: dict[Path, TeamConfig | None] = {}
+    findings: list[Finding] = []
+    for path in paths:
+        shown = os.path.relpath(path)
+        entry = load_entry(path, shown=shown)
+        findings.extend(entry.findings)
+        if entry.case is not None:
+            root, config = _folder_config(path.parent, cache)
+            findings.extend(rule_findings(entry, config, today, root))
+    return findings
+
+
+def expand(ctx: Ctx, args: list[Path]) -> list[Path]:
+    if not args:
+        return iter_case_paths(ctx.folder())
+    out: list[Path] = []
+    for arg in args:
+        if arg.is_dir():
+            cases = arg / "cases" if (arg / CONFIG_NAME).is_file() else arg
+            out.extend(sorted(p for p in cases.glob("*.yaml") if not p.name.startswith(".")))
+        else:
+            out.append(arg)
+    return out
+
+
+def check(ctx: Ctx, args: list[Path], *, as_json: bool, strict: bool, today: date) -> int:
+    findings = collect(expand(ctx, args), today)
+    if as_json:
+        print(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            sys.stdout.write(f.format() + "\n")
+            if f.hint:
+                sys.stdout.write(f"  hint: {f.hint}\n")
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if findings and not as_json:
+        sys.stderr.write(f"{errors} error(s), {warnings} warning(s)\n")
+    return 1 if errors or (strict and warnings) else 0

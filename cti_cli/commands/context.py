@@ -1,0 +1,39 @@
+"""What every command needs: the folder (found once, lazily), today, and output switches."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..errors import UsageError
+from ..store import Folder, open_folder
+
+
+@dataclass
+class Ctx:
+    directory: Path | None = None
+    debug: bool = False
+    no_commit: bool = False
+    _folder: Folder | None = field(default=None, repr=False)
+
+    def folder(self) -> Folder:
+        if self._folder is None:
+            self._folder = open_folder(self.directory, env=os.environ)
+        return self._folder
+
+
+def parse_date(value: str | None, option: str = "--date", *, default: date | None = None) -> date:
+    """An ISO date from the command line; today when not given (the CLI owns the clock)."""
+    if value is None or value == "":
+        return default or date.today()
+    if value == "today":
+        return date.today()
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date",
+                         hint="write dates as YYYY-MM-DD, e.g. 2026-03-02") from None

@@ -1,0 +1,70 @@
+"""`cti init`: a new case folder, ready for git and for editors that read the schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import render
+from ..config import CONFIG_NAME, TEMPLATE
+from ..errors import CtiError
+from ..store import CASES_DIR, STATE_DIR
+
+GITIGNORE_LINES = (f"{STATE_DIR}/", "*.tmp", "*.corrupt-*")
+
+
+def schema_text() -> str:
+    from ..model import case_json_schema
+
+    return json.dumps(case_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _ensure_lines(path: Path, lines: tuple[str, ...]) -> None:
+    existing = path.read_text("utf-8").splitlines() if path.exists() else []
+    missing = [line for line in lines if line not in existing]
+    if missing:
+        with path.open("a", encoding="utf-8") as fh:
+            if existing and existing[-1] != "":
+                fh.write("\n")
+            fh.write("\n".join(missing) + "\n")
+
+
+def init(directory: Path, *, repair: bool, git: bool = True) -> int:
+    directory = directory.resolve()
+    config = directory / CONFIG_NAME
+    if config.exists() and not repair:
+        raise CtiError(f"{directory} is already a case folder",
+                       hint="use `cti init --repair` in a fresh clone to register the merge "
+                       "driver and refresh the schema")
+    if repair and not config.exists():
+        raise CtiError(f"{directory} is not a case folder (no {CONFIG_NAME})",
+                       hint="run `cti init` without --repair to create one")
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not config.exists():
+        fd_path = config
+        fd_path.write_text(TEMPLATE.format(name=directory.name.replace('"', "")), "utf-8")
+        fd_path.chmod(0o600)
+    (directory / CASES_DIR).mkdir(mode=0o700, exist_ok=True)
+    schemas = directory / "schemas"
+    schemas.mkdir(mode=0o700, exist_ok=True)
+    (schemas / "case.schema.json").write_text(schema_text(), "utf-8")
+    _ensure_lines(directory / ".gitignore", GITIGNORE_LINES)
+    notes = []
+    if git:
+        from .. import gitops
+
+        if gitops.git_available():
+            if gitops.init_repo(directory):
+                notes.append("a new git repository")
+            root = gitops.repo_root(directory)
+            if root is not None:
+                gitops.install_merge_driver(root, directory)
+                notes.append("the merge driver for case files")
+        else:
+            notes.append("no git found: changes will not be committed")
+    verb = "repaired" if repair else "created"
+    render.line(f"{verb} case folder {directory}" + (f" ({', '.join(notes)})" if notes else ""))
+    if not repair:
+        render.line("next: add your workers to cti.toml, then `cti new --initials AB "
+                    "--worker W --group G --transition-date YYYY-MM-DD`")
+    return 0

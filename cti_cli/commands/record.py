@@ -1,0 +1,31 @@
+"""Commit a changed case file when the folder lives in git (issue: team work over git).
+
+Commit messages live forever in every clone, so they carry the case id and what happened,
+never a name or a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from .. import render
+from ..store import Folder
+from .context import Ctx
+
+
+def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
+           trailers: Mapping[str, str] | None = None) -> bool:
+    """Commit exactly `path`; say why when a commit cannot be made (the change stays saved)."""
+    if ctx.no_commit or not folder.config.team.commit:
+        return False
+    from .. import gitops
+
+    root = gitops.repo_root(folder.root)
+    if root is None:
+        return False
+    all_trailers = {"Case": path.stem, "Cti-Action": action, **(trailers or {})}
+    result = gitops.commit_paths(root, [path], subject, all_trailers)
+    if not result.ok:
+        render.warn(f"saved, but not committed: {result.reason}")
+    return result.ok

@@ -1,0 +1,80 @@
+"""All terminal output that needs rich: tables, panels, colours.
+
+Rich drops colour by itself under NO_COLOR and when output is piped; tests and cron see
+plain text. Nothing else in the package imports rich.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+_out: Console | None = None
+_err: Console | None = None
+
+
+def _width() -> int | None:
+    # a fixed width when not on a terminal, so piped output and golden files are stable
+    if os.environ.get("COLUMNS"):
+        return None
+    return None if sys.stdout.isatty() else 100
+
+
+def out() -> Console:
+    global _out
+    if _out is None:
+        _out = Console(highlight=False, width=_width(), soft_wrap=False)
+    return _out
+
+
+def err() -> Console:
+    global _err
+    if _err is None:
+        _err = Console(stderr=True, highlight=False, width=_width())
+    return _err
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+          *, justify_right: Iterable[str] = ()) -> Table:
+    right = set(justify_right)
+    t = Table(title=title, title_justify="left", header_style="bold", box=None,
+              pad_edge=False, show_edge=False)
+    for c in columns:
+        t.add_column(c, justify="right" if c in right else "left", overflow="fold")
+    for row in rows:
+        t.add_row(*["" if v is None else str(v) for v in row])
+    return t
+
+
+def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                *, justify_right: Iterable[str] = ()) -> None:
+    out().print(table(title, columns, rows, justify_right=justify_right))
+
+
+def line(text: str = "", style: str | None = None) -> None:
+    out().print(Text(text, style=style or ""))
+
+
+def warn(text: str) -> None:
+    err().print(Text(text, style="yellow"))
+
+
+def error(text: str) -> None:
+    err().print(Text(text, style="bold red"))
+
+
+def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold")
+    t.add_column()
+    for k, v in pairs:
+        t.add_row(k, "" if v is None else str(v))
+    if title:
+        out().print(Text(title, style="bold underline"))
+    out().print(t)
