@@ -215,7 +215,8 @@ def _run_password_command(config_path: Path, value: object) -> str:
             f'{config_path}: [smtp] password_command must be a list such as ["pass", "show", '
             '"smtp"]; it is run without a shell'
         )
-    shown = " ".join(value)
+    # Only the program: its arguments might hold what the user thinks of as secret.
+    shown = value[0]
     try:
         result = subprocess.run(  # the user's own config; no shell
             value,
@@ -226,7 +227,7 @@ def _run_password_command(config_path: Path, value: object) -> str:
             check=False,
         )
     except FileNotFoundError:
-        raise MailError(f"password_command {shown!r}: program {value[0]!r} not found") from None
+        raise MailError(f"password_command: program {shown!r} not found") from None
     except subprocess.TimeoutExpired:
         raise MailError(
             f"password_command {shown!r} did not finish within {PASSWORD_COMMAND_TIMEOUT:g} s "
@@ -277,6 +278,7 @@ _TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "greeting": "Hej {name}",
         "intro": "Disse ting i {team} venter på dig:",
         "others": "{n} andre ting er stadig åbne, se `cti due`.",
+        "other": "1 anden ting er stadig åben, se `cti due`.",
         "footer": "Sendt automatisk af cti. Svar ikke på denne mail.",
         "case": "Sag",
         "kind": "Hvad",
@@ -289,6 +291,7 @@ _TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "greeting": "Hello {name}",
         "intro": "These items in {team} need you:",
         "others": "{n} other items are still open, see `cti due`.",
+        "other": "1 other item is still open, see `cti due`.",
         "footer": "Sent automatically by cti. Please do not reply.",
         "case": "Case",
         "kind": "What",
@@ -396,7 +399,10 @@ def compose(
     ]
     greeting = t["greeting"].format(name=_one_line(worker_name))
     intro = t["intro"].format(team=_one_line(team_name))
-    others = t["others"].format(n=other_open) if other_open > 0 else ""
+    if other_open <= 0:
+        others = ""
+    else:
+        others = t["other"] if other_open == 1 else t["others"].format(n=other_open)
 
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [f"{greeting},", "", intro, ""]
