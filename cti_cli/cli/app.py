@@ -67,6 +67,7 @@ def run(args: list[str]) -> int:
     from ..errors import EXIT_BUG, EXIT_INTERRUPTED, CtiError
     from . import commands  # noqa: F401  (registers the commands on `app`)
 
+    CTX.__init__()  # type: ignore[misc]  # a fresh context per call (tests run many in-process)
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="cti", standalone_mode=False)
