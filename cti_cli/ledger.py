@@ -194,7 +194,8 @@ class Ledger:
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".sent-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                os.fchmod(fh.fileno(), 0o600)
+                if hasattr(os, "fchmod"):  # mkstemp already gives 0600; Windows has no fchmod
+                    os.fchmod(fh.fileno(), 0o600)
                 fh.write(payload)
                 fh.flush()
                 os.fsync(fh.fileno())

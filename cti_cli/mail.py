@@ -567,6 +567,10 @@ class SmtpMailer:
 
     def _explain(self, exc: BaseException) -> str:
         where, s = self._where, self.settings
+        if isinstance(exc, smtplib.SMTPServerDisconnected) and isinstance(
+            exc.__context__, TimeoutError
+        ):
+            exc = exc.__context__  # smtplib reports a read timeout as a disconnect
         match exc:
             case ssl.SSLCertVerificationError():
                 return (
@@ -586,7 +590,7 @@ class SmtpMailer:
             case TimeoutError():
                 return (
                     f"{where}: no answer within {s.timeout:g} s; check host, port and "
-                    "firewall (and security: ssl on a starttls port waits forever)"
+                    "firewall, and security (starttls against port 465 waits for ever)"
                 )
             case smtplib.SMTPAuthenticationError():
                 return (

@@ -393,6 +393,26 @@ def test_starttls_never_falls_back_to_plain_text(smtp_server: Callable[..., Serv
     assert server.handler.envelopes == []
 
 
+def test_ssl_against_a_starttls_server_says_which_setting_to_check(
+    smtp_server: Callable[..., Server], cert: tuple[Path, Path]
+) -> None:
+    server = smtp_server("starttls")
+    smtp = settings(server.port, security="ssl", cafile=str(cert[0]))
+    with pytest.raises(MailError, match="TLS failed") as info:
+        run([item("2026-001", "anna")], smtp)
+    assert "587 usually means starttls" in str(info.value)
+
+
+def test_silent_server_times_out_with_a_clear_error() -> None:
+    with socket.socket() as silent:  # accepts connections (backlog) but never greets
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        with pytest.raises(MailError, match=r"no answer within 0\.3 s"):
+            run([item("2026-001", "anna")], settings(port, timeout=0.3))
+    assert ledger_entries() == {}
+
+
 def test_wrong_password_is_a_clear_error_without_the_password(
     smtp_server: Callable[..., Server], cert: tuple[Path, Path]
 ) -> None:
