@@ -346,7 +346,7 @@ def _one_line(text: str) -> str:
 def _check_privacy(subject: str, body: str, items: Iterable[DueItem]) -> None:
     # Name the item, never the match: the match itself would be the personal data.
     for item in items:
-        if CPR_LIKE.search(item.message) or CPR_LIKE.search(item.initials):
+        if any(CPR_LIKE.search(text) for text in (item.case, item.message, item.initials)):
             raise PrivacyError(
                 f"refusing to mail the {item.kind} item of case {item.case or NO_CASE}: its "
                 "text looks like it contains a CPR number; remove it from the case file"
@@ -354,7 +354,7 @@ def _check_privacy(subject: str, body: str, items: Iterable[DueItem]) -> None:
     if CPR_LIKE.search(subject) or CPR_LIKE.search(body):
         raise PrivacyError(
             "refusing to send a reminder whose text looks like it contains a CPR number; "
-            "check the worker names in cti.toml"
+            "check the team and worker names in cti.toml"
         )
 
 
