@@ -48,11 +48,16 @@ class Folder:
         return self.root / STATE_DIR
 
     def rel(self, path: Path) -> str:
-        """A path as people see it: relative to where they stand when possible."""
-        try:
-            return os.path.relpath(path)
-        except ValueError:  # pragma: no cover - other drive on Windows
-            return str(path)
+        return display_path(path)
+
+
+def display_path(path: Path) -> str:
+    """A path as people see it: relative to where they stand, unless that climbs out."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
 
 
 def find_root(start: Path) -> Path | None:
@@ -221,7 +226,7 @@ def decode_bytes(raw: bytes, shown: str) -> tuple[str | None, list[Finding]]:
 
 def read_case(path: Path, shown: str | None = None) -> Loaded:
     """A validated case, or CaseFileError carrying every finding with line and column."""
-    shown = shown or os.path.relpath(path)
+    shown = shown or display_path(path)
     raw, st = read_bytes(path)
     text, findings = decode_bytes(raw, shown)
     if text is None:
@@ -462,7 +467,7 @@ class Entry:
 
 
 def load_entry(path: Path, *, shown: str | None = None) -> Entry:
-    shown = shown or os.path.relpath(path)
+    shown = shown or display_path(path)
     try:
         raw, _st = read_bytes(path)
     except CtiError as exc:

@@ -191,9 +191,9 @@ class _Builder:
                             *_mark(node), code="E007")
         if self.positions:
             self.value_pos[path] = _mark(node)
+        self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
-        self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
                 raise self.tag_error(node)
@@ -224,7 +224,8 @@ class _Builder:
         raise self.tag_error(node)  # pragma: no cover
 
     def tag_error(self, node: yaml.Node) -> ReadError:
-        return ReadError(f"YAML tag {node.tag!r} is not allowed in case files", *_mark(node),
+        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+        return ReadError(f"YAML tag '{tag}' is not allowed in case files", *_mark(node),
                          hint="remove the tag (the part starting with '!')", code="E006")
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
@@ -255,7 +256,6 @@ class _Builder:
 
 
 _HINTS = (
-    ("found character '\\t'", "YAML indents with spaces, never tabs: replace the tab by spaces"),
     ("mapping values are not allowed", "check this line's indentation against the line above; "
      "a value containing ': ' must be quoted"),
     ("did not find expected key", "check the indentation: keys of one mapping line up exactly"),
@@ -270,14 +270,20 @@ _HINTS = (
 )
 
 
-def _syntax_error(exc: yaml.YAMLError) -> ReadError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+def _syntax_error(exc: yaml.YAMLError, text: str) -> ReadError:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if "end of stream" in problem and getattr(exc, "context_mark", None) is not None:
+        mark = exc.context_mark  # type: ignore[attr-defined]  # where the quote was opened
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    text = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    hint = next((h for needle, h in _HINTS if needle in str(exc)), "fix the YAML syntax here")
-    return ReadError(text, line, column, hint=hint, code="E001")
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and "\t" in lines[line - 1]:
+        hint = "YAML indents with spaces, never tabs: replace the tab by spaces"
+    else:
+        hint = next((h for needle, h in _HINTS if needle in str(exc)), "fix the YAML syntax here")
+    return ReadError(message, line, column, hint=hint, code="E001")
 
 
 def decode(raw: bytes) -> str:
@@ -323,7 +329,7 @@ def parse(text: str, *, positions: bool = False) -> Parsed:
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc) from None
+        raise _syntax_error(exc, text) from None
     except RecursionError:
         raise ReadError(f"the data is nested more than {MAX_DEPTH} levels deep", 1, 1,
                         code="E007") from None

@@ -60,10 +60,23 @@ def _root(
     CTX.debug = debug
 
 
+def _click_exit(exc: BaseException) -> int | None:
+    """Exit code of click's own exceptions (typer vendors click in newer releases, so match
+    by class name rather than importing one particular click)."""
+    for cls in type(exc).__mro__:
+        if cls.__name__ == "ClickException":
+            exc.show()  # type: ignore[attr-defined]
+            return int(exc.exit_code)  # type: ignore[attr-defined]
+        if cls.__name__ == "Exit":
+            return int(getattr(exc, "exit_code", 0))
+        if cls.__name__ == "Abort":
+            sys.stderr.write("aborted\n")
+            return 130
+    return None
+
+
 def run(args: list[str]) -> int:
     """The one place where exceptions become messages and exit codes."""
-    import click
-
     from ..errors import EXIT_BUG, EXIT_INTERRUPTED, CtiError
     from . import commands  # noqa: F401  (registers the commands on `app`)
 
@@ -71,14 +84,6 @@ def run(args: list[str]) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="cti", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        sys.stderr.write("aborted\n")
-        return EXIT_INTERRUPTED
     except CtiError as exc:
         sys.stderr.write(f"cti: {exc}\n")
         return exc.exit_code
@@ -87,16 +92,17 @@ def run(args: list[str]) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
-    except Exception:
+    except Exception as exc:
+        code = _click_exit(exc)
+        if code is not None:
+            return code
         if CTX.debug:
             import traceback
 
             traceback.print_exc()
         else:
-            exc_type = sys.exc_info()[0]
-            name = exc_type.__name__ if exc_type else "error"
-            sys.stderr.write(f"cti: internal error ({name}). This is a bug: please report it "
-                             "with the command you ran (run again with --debug for details; "
-                             "leave case data out of the report).\n")
+            sys.stderr.write(f"cti: internal error ({type(exc).__name__}). This is a bug: please "
+                             "report it with the command you ran (run again with --debug for "
+                             "details; leave case data out of the report).\n")
         return EXIT_BUG
     return result if isinstance(result, int) else 0

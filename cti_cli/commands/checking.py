@@ -6,7 +6,6 @@ hledger's lesson: every finding at once, quiet when all is well, `path:line:col:
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 from ..config import CONFIG_NAME, TeamConfig, load_config
 from ..findings import Finding
 from ..rules import RuleContext, run_rules
-from ..store import Entry, find_root, iter_case_paths, load_entry
+from ..store import Entry, display_path, find_root, iter_case_paths, load_entry
 from .context import Ctx
 
 
@@ -45,7 +44,7 @@ def rule_findings(entry: Entry, config: TeamConfig | None, today: date,
         extra={"config": config},
     )
     issues = run_rules(ctx)
-    shown = entry.findings[0].path if entry.findings else os.path.relpath(entry.path)
+    shown = entry.findings[0].path if entry.findings else display_path(entry.path)
     if entry.case.id != entry.path.stem:
         from ..rules import Issue
 
@@ -69,7 +68,7 @@ def collect(paths: list[Path], today: date) -> list[Finding]:
     cache: dict[Path, TeamConfig | None] = {}
     findings: list[Finding] = []
     for path in paths:
-        shown = os.path.relpath(path)
+        shown = display_path(path)
         entry = load_entry(path, shown=shown)
         findings.extend(entry.findings)
         if entry.case is not None:

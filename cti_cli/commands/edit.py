@@ -71,7 +71,7 @@ def edit(ctx: Ctx, ref: str, *, today: date) -> int:
 
 
 def _problems(folder: store.Folder, path: Path, text: str, today: date) -> list:
-    shown = os.path.relpath(path)
+    shown = store.display_path(path)
     case, parsed, findings = store.validate_text(text, shown)
     if case is None:
         return findings
