@@ -3,18 +3,45 @@
 Each rule takes a `RuleContext` (the case, today, the team's facts) and yields `Issue`s that
 point at a place in the case (`("contacts", 3, "date")`); `check` turns those places into
 lines and columns. Adding a check is one function and one row in `RULES`.
+
+Codes: E0xx/E1xx reading and schema (validate.py); E2xx consistency of the file with itself
+and the team; E3xx/W3xx the CTI method (errors break it, warnings drift from it).
+
+    E201  the case id does not match the file name (checking.py)
+    E202  the case's worker is not in cti.toml          W202  a transfer names an unknown worker
+    E203  phases out of order                            E204  phase start dates do not rise
+    E205  `closed:` and the last phase disagree          E206  a record dated in the future
+    E207  an id used twice in goals or contacts          E208  a contact before the case began
+    E301  phase 1 started more than a month before the transition (p.14)
+    E302  more than 3 goals (p.14)                       E303  fewer than 2 goals in phase 2+
+    E304  a completed course with no anchor person       E305  more than one anchor (p.23)
+    E306  a closed case with no reason                   E307  a non-conditional item marked na
+    W301  the current phase runs past its planned end (p.17-22)
+    W302  contact minutes per week far from the falling 4:2:1 pattern (p.6)
+    W303  no contact in the case's first month
+    W304  handover meetings not held by planned end - 1 month (p.22)
+    W305  a completed course with no handover plan
+    W306  a checklist id the method does not know (did-you-mean)
+    W307  a documentation point passed without being recorded (p.17, p.20, p.22)
+
+Rules that need the method skip themselves when `ctx.method` is None (`check` always passes
+it); none reads the clock: "today" is `ctx.today`.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
+from .course import MAX_GOALS, MIN_GOALS, active_goals, phase_spans
 from .findings import Severity
-from .model import PHASES, Case
+from .model import DOC_POINTS, PHASES, Case
+from .schedule import Schedule, add_months, earliest_d0, plan
 
 Loc = tuple[str | int, ...]
 
@@ -124,12 +151,236 @@ def unique_ids(ctx: RuleContext) -> Iterator[Issue]:
                             "ids must be unique within a case")
 
 
+def contacts_in_course(ctx: RuleContext) -> Iterator[Issue]:
+    start = ctx.case.phases[0].start
+    for i, c in enumerate(ctx.case.contacts):
+        if c.date < start:
+            yield Issue(("contacts", i, "date"), "E208", "error",
+                        f"contact dated {c.date}, before the case began ({start})",
+                        "fix the date, or the start of the first phase")
+
+
+# --- the CTI method -----------------------------------------------------------------------
+
+
+def _schedule(ctx: RuleContext) -> Schedule | None:
+    d0 = ctx.case.phase_start("phase1")
+    return None if d0 is None else plan(d0, ctx.case.transition.date, ctx.course_months)
+
+
+def _phase_index(case: Case, name: str) -> int:
+    return next(i for i, p in enumerate(case.phases) if p.name == name)
+
+
+def _completed(case: Case) -> bool:
+    return case.closed is not None and case.closed.reason == "completed"
+
+
+def phase1_not_too_early(ctx: RuleContext) -> Iterator[Issue]:
+    d0 = ctx.case.phase_start("phase1")
+    if d0 is not None and d0 < earliest_d0(ctx.case.transition.date):
+        yield Issue(("phases", _phase_index(ctx.case, "phase1"), "start"), "E301", "error",
+                    f"phase 1 started {d0}, more than a month before the transition "
+                    f"({ctx.case.transition.date})",
+                    f"phase 1 starts at the earliest {earliest_d0(ctx.case.transition.date)} "
+                    "(manual p.14); fix the date or the transition date")
+
+
+def goal_count(ctx: RuleContext) -> Iterator[Issue]:
+    case = ctx.case
+    goals = active_goals(case)
+    if len(goals) > MAX_GOALS:
+        extra = goals[MAX_GOALS]
+        yield Issue(("goals", case.goals.index(extra)), "E302", "error",
+                    f"{len(goals)} goals; the long-term plan has at most {MAX_GOALS}",
+                    "set `status: dropped` on a goal, or merge two (manual p.14)")
+    if len(goals) < MIN_GOALS and case.phase_start("phase2") is not None:
+        loc: Loc = ("goals",) if case.goals else ("phases", _phase_index(case, "phase2"), "start")
+        yield Issue(loc, "E303", "error",
+                    f"{len(goals)} goal(s) after phase 2 began; the plan has {MIN_GOALS}-"
+                    f"{MAX_GOALS}", "add goals with `cti goal add CASE TEXT --domain D`")
+
+
+def phase_on_time(ctx: RuleContext) -> Iterator[Issue]:
+    case, schedule = ctx.case, _schedule(ctx)
+    if schedule is None or not case.is_open or case.phase == "contact":
+        return
+    planned_end = schedule.planned_end(case.phase)
+    # the planned end is the first day of the next phase: that day is for moving on
+    if planned_end is not None and ctx.today > planned_end:
+        late = (ctx.today - planned_end).days
+        todo = ("close it with `cti close CASE --reason completed`" if case.phase == "phase3"
+                else "move on with `cti advance CASE`")
+        yield Issue(("phases", len(case.phases) - 1, "start"), "W301", "warning",
+                    f"{case.phase} was planned to end {planned_end}; it runs {late} day(s) "
+                    "past that", f"the phases keep their length (manual p.17-22): {todo}")
+
+
+#: How far minutes per week may stray from the method's ratio before `check` warns: the
+#: method lets intensity follow the citizen's need (p.18-20), so only a phase that does not
+#: fall at all, or falls to a quarter of what the ratio expects, is "far".
+INTENSITY_ABOVE, INTENSITY_BELOW = 2.0, 4.0
+INTENSITY_MIN_DAYS = 28
+_DEFAULT_WEIGHTS = {"phase1": 4, "phase2": 2, "phase3": 1}
+
+
+def intensity(ctx: RuleContext) -> Iterator[Issue]:
+    weights = dict(_DEFAULT_WEIGHTS)
+    if ctx.method is not None:
+        weights |= {p.name: p.weight for p in ctx.method.phases if p.weight}
+    spans = [s for s in phase_spans(ctx.case, ctx.today) if s.name in weights]
+    for a, b in pairwise(spans):
+        too_short = min(a.days, b.days) < INTENSITY_MIN_DAYS
+        if too_short or not (a.minutes_known and b.minutes_known) or a.minutes == b.minutes == 0:
+            continue
+        expected = weights[b.name] / weights[a.name]
+        ratio = b.per_week / a.per_week / expected if a.per_week else float("inf")
+        if ratio > INTENSITY_ABOVE or ratio < 1 / INTENSITY_BELOW:
+            yield Issue(("phases", _phase_index(ctx.case, b.name), "name"), "W302", "warning",
+                        f"{b.name}: {b.per_week:.0f} min/week against {a.per_week:.0f} in "
+                        f"{a.name}; the method expects about {expected:g}× "
+                        f"({':'.join(str(w) for w in weights.values())})",
+                        "intensity follows the citizen's need and may rise again (p.18-20); "
+                        "check the log's minutes, or note why")
+
+
+def first_contact(ctx: RuleContext) -> Iterator[Issue]:
+    case = ctx.case
+    start = case.phases[0].start
+    month_end = add_months(start, 1)
+    if ctx.today < month_end or (case.closed is not None and case.closed.date < month_end):
+        return
+    if not any(start <= c.date < month_end for c in case.contacts):
+        loc: Loc = ("contacts",) if case.contacts else ("phases", 0, "start")
+        yield Issue(loc, "W303", "warning",
+                    f"no contact logged in the first month ({start} to {month_end})",
+                    "log contacts with `cti log CASE NOTE --date D`")
+
+
+def _tick_date(case: Case, gate: str, item: str) -> date | None:
+    mark = case.checklists.get(gate, {}).get(item)  # type: ignore[call-overload]
+    return mark if isinstance(mark, date) else None
+
+
+def handover_on_time(ctx: RuleContext) -> Iterator[Issue]:
+    case, schedule = ctx.case, _schedule(ctx)
+    if schedule is None:
+        return
+    if case.is_open:
+        until = ctx.today
+    elif case.closed is not None and _completed(case):
+        until = case.closed.date
+    else:
+        return
+    by = schedule.handover_by
+    if until <= by:
+        return
+    held = list(case.handover.meetings if case.handover else [])
+    talks = _tick_date(case, "closure", "handover_talks")
+    if talks is not None:
+        held.append(talks)
+    if not any(d <= by for d in held):
+        loc: Loc = (("handover", "meetings") if case.handover and case.handover.meetings
+                    else ("checklists", "closure", "handover_talks") if talks
+                    else ("phases", len(case.phases) - 1, "start"))
+        yield Issue(loc, "W304", "warning",
+                    f"no handover meeting held by {by} (planned end {schedule.end} - 1 month)",
+                    "hold the handover talks with the citizen and network and tick "
+                    "`handover_talks` (manual p.22)")
+
+
+def anchor(ctx: RuleContext) -> Iterator[Issue]:
+    case = ctx.case
+    anchors = [i for i, p in enumerate(case.network) if p.anchor]
+    for i in anchors[1:]:
+        yield Issue(("network", i, "anchor"), "E305", "error",
+                    f"{len(anchors)} anchor persons; responsibility is anchored with one",
+                    "keep `anchor: true` on one person only (manual p.23)")
+    if not anchors and _completed(case):
+        yield Issue(("network",) if case.network else ("closed", "reason"), "E304", "error",
+                    "the course is completed but no one in the network is the anchor",
+                    "set `anchor: true` on the person who holds long-term responsibility")
+
+
+def handover_plan(ctx: RuleContext) -> Iterator[Issue]:
+    case = ctx.case
+    if not _completed(case):
+        return
+    has_plan = bool(case.handover and case.handover.plan)
+    if not has_plan and _tick_date(case, "closure", "handover_plan") is None:
+        yield Issue(("closed", "reason"), "W305", "warning",
+                    "the course is completed without a handover plan",
+                    "write `handover: {plan: …}` or tick `handover_plan`")
+
+
+def closed_reason(ctx: RuleContext) -> Iterator[Issue]:
+    if ctx.case.closed is not None and ctx.case.closed.reason is None:
+        yield Issue(("closed",), "E306", "error", "the case is closed without a reason",
+                    "add `reason:` (completed, ended_early, declined, moved_municipality, "
+                    "other)")
+
+
+def checklist_marks(ctx: RuleContext) -> Iterator[Issue]:
+    method = ctx.method
+    if method is None:
+        return
+    for gate, marks in ctx.case.checklists.items():
+        items = {it.id: it for it in method.items(gate)}
+        for item, mark in marks.items():
+            if item not in items:
+                close = difflib.get_close_matches(item, list(items), n=1)
+                elsewhere = [g for g in method.gates if g != gate
+                             and any(it.id == item for it in method.items(g))]
+                hint = (f"did you mean '{close[0]}'?" if close
+                        else f"'{item}' belongs to gate '{elsewhere[0]}'" if elsewhere
+                        else "items: " + ", ".join(items))
+                yield Issue(("checklists", gate, item), "W306", "warning",
+                            f"'{item}' is not an item of the {gate} checklist", hint)
+            elif not isinstance(mark, date) and not items[item].conditional:
+                yield Issue(("checklists", gate, item), "E307", "error",
+                            f"'{item}' is marked not applicable, but it is not conditional",
+                            "only conditional items may be na; tick it with a date when done")
+
+
+def documentation_points(ctx: RuleContext) -> Iterator[Issue]:
+    case, schedule = ctx.case, _schedule(ctx)
+    if schedule is None or ctx.method is None:
+        return
+    end = case.closed.date if case.closed is not None else None
+    for point, spec in ctx.method.documentation.items():
+        if point not in DOC_POINTS or point in case.documentation:
+            continue
+        if spec.offset_third is None:
+            due = end
+        else:
+            due = add_months(schedule.d0, spec.offset_third * schedule.third)
+            if end is not None and due > end:
+                continue  # an early end: the closure point replaces the later ones
+        if due is not None and ctx.today > due:
+            loc: Loc = ("documentation",) if case.documentation else ("phases", 0, "start")
+            yield Issue(loc, "W307", "warning",
+                        f"documentation point '{point}' was due {due} and is not recorded",
+                        f"fill in the forms and run `cti document {case.id} {point}`")
+
+
 RULES: list[tuple[str, Rule]] = [
     ("worker-known", worker_known),
     ("phases-in-order", phases_in_order),
     ("closed-consistent", closed_consistent),
     ("no-future-records", no_future_records),
     ("unique-ids", unique_ids),
+    ("contacts-in-course", contacts_in_course),
+    ("phase1-not-too-early", phase1_not_too_early),
+    ("goal-count", goal_count),
+    ("phase-on-time", phase_on_time),
+    ("intensity", intensity),
+    ("first-contact", first_contact),
+    ("handover-on-time", handover_on_time),
+    ("anchor", anchor),
+    ("handover-plan", handover_plan),
+    ("closed-reason", closed_reason),
+    ("checklist-marks", checklist_marks),
+    ("documentation-points", documentation_points),
 ]
 
 

@@ -1,0 +1,279 @@
+"""The method's decisions about one course: may it advance, close, take a goal or an anchor?
+
+Pure: values in, values out, `RuleViolation` when the method says no. Commands do the I/O,
+rules (`rules.py`) report the same facts about files people edited by hand, so both share the
+counting helpers here. Refusals list what is missing by id *and* text, in the team language.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from .errors import RuleViolation, UsageError
+from .method import ItemState, Method, gate_progress, missing_items
+from .model import Case, Contact, Goal
+from .schedule import earliest_d0
+
+Lang = Literal["da", "en"]
+
+#: The method's goal count for the long-term plan (p.14).
+MIN_GOALS, MAX_GOALS = 2, 3
+
+# Messages in both team languages; `{}` fields are filled by the caller.
+_MSG: dict[str, dict[Lang, str]] = {
+    "closed": {"da": "sag {case} er afsluttet ({day})",
+               "en": "case {case} is closed ({day})"},
+    "use_close": {"da": "fase 3 afsluttes med `cti close {case} --reason completed`",
+                  "en": "phase 3 ends with `cti close {case} --reason completed`"},
+    "refused": {"da": "{case} kan ikke gå videre til {target}:",
+                "en": "{case} cannot advance to {target}:"},
+    "too_early": {"da": "fase 1 må tidligst starte en måned før overgangen ({moved}): "
+                        "tidligst {earliest}",
+                  "en": "phase 1 may start at the earliest one month before the transition "
+                        "({moved}): earliest {earliest}"},
+    "goals": {"da": "den langsigtede plan skal have 2–3 mål, der er {n}",
+              "en": "the long-term plan needs 2–3 goals, it has {n}"},
+    "fourth_goal": {"da": "{case} har allerede {n} mål; metoden siger 2–3",
+                    "en": "{case} already has {n} goals; the method says 2–3"},
+    "second_anchor": {"da": "{case} har allerede en ankerperson ({name})",
+                      "en": "{case} already has an anchor person ({name})"},
+    "not_done": {"da": "afslutningens tjekliste er ikke færdig:",
+                 "en": "the closure checklist is not complete:"},
+    "no_anchor": {"da": "anchor: ingen ankerperson i netværket (`cti network add … --anchor`)",
+                  "en": "anchor: no anchor person in the network (`cti network add … --anchor`)"},
+    "complete_phase3": {"da": "et gennemført forløb afsluttes fra fase 3 (sagen er i {phase})",
+                        "en": "a completed course closes from phase 3 (the case is in {phase})"},
+    "before": {"da": "{day} er før den nuværende fase startede ({start})",
+               "en": "{day} is before the current phase started ({start})"},
+    "na_only": {"da": "{item} kan ikke markeres som ikke relevant: kun betingede punkter kan",
+                "en": "{item} cannot be marked not applicable: only conditional items can"},
+    "not_ticked": {"da": "{item} er ikke krydset af", "en": "{item} is not ticked"},
+}
+
+
+def msg(key: str, lang: Lang, **fields: object) -> str:
+    return _MSG[key][lang].format(**fields)
+
+
+def _listing(states: list[ItemState], lang: Lang) -> list[str]:
+    return [f"  {s.id}: {s.text_da if lang == 'da' else s.text_en}" for s in states]
+
+
+# -- gates ------------------------------------------------------------------------------------
+
+
+def gate_of_phase(method: Method, phase: str) -> str | None:
+    """The checklist that must be complete to leave `phase`; None once closed."""
+    return method.phase(phase).gate
+
+
+def checklist(method: Method, case: Case, gate: str | None = None) -> list[ItemState]:
+    """The items of `gate` (default: the current phase's gate) with the case's answers."""
+    gate = gate or gate_of_phase(method, case.phase)
+    if gate is None:
+        return []
+    return gate_progress(method, gate, _ticks(case, gate))
+
+
+def _ticks(case: Case, gate: str) -> Mapping[str, Any]:
+    return case.checklists.get(gate, {})  # type: ignore[call-overload, no-any-return]
+
+
+def find_item(method: Method, case: Case, item: str) -> str:
+    """The gate that defines `item`: the current gate first, then any other."""
+    current = gate_of_phase(method, case.phase)
+    gates = ([current] if current else []) + [g for g in method.gates if g != current]
+    for gate in gates:
+        if any(it.id == item for it in method.items(gate)):
+            return gate
+    known = [it.id for g in method.gates for it in method.items(g)]
+    close = difflib.get_close_matches(item, known, n=1)
+    raise UsageError(f"{item!r} is not a checklist item of the method",
+                     hint=f"did you mean '{close[0]}'?" if close else
+                     "see `cti checklist CASE` for the current gate's items")
+
+
+def check_tick(method: Method, case: Case, item: str, *, na: str | None, undo: bool,
+               lang: Lang = "da") -> str:
+    """The gate an answer to `item` goes under; refuses na on a non-conditional item."""
+    gate = find_item(method, case, item)
+    if undo:
+        if item not in case.checklists.get(gate, {}):  # type: ignore[call-overload]
+            raise RuleViolation(msg("not_ticked", lang, item=item))
+        return gate
+    if na is not None and not method.item(gate, item).conditional:
+        raise RuleViolation(msg("na_only", lang, item=item),
+                            hint="tick it when it is done, or advance with --force --reason")
+    return gate
+
+
+# -- advancing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """A move the method allows: to `target` on `day`, `forced` with a reason or not."""
+
+    case_id: str
+    source: str
+    target: str
+    day: date
+    forced: str | None = None
+
+
+def active_goals(case: Case) -> list[Goal]:
+    """Goals that count towards 2–3: a dropped goal no longer does."""
+    return [g for g in case.goals if g.status != "dropped"]
+
+
+def _open(case: Case, lang: Lang) -> None:
+    if not case.is_open:
+        day = case.closed.date if case.closed else case.phases[-1].start
+        raise RuleViolation(msg("closed", lang, case=case.id, day=day))
+
+
+def _not_before_phase(case: Case, day: date, lang: Lang) -> None:
+    if day < case.phases[-1].start:
+        raise RuleViolation(msg("before", lang, day=day, start=case.phases[-1].start))
+
+
+def advance(method: Method, case: Case, day: date, *, force: str | None = None,
+            lang: Lang = "da") -> Step:
+    """The next phase if the gate is complete and the move's rules hold; else RuleViolation.
+
+    `force` (a reason) overrides the gate and the method's rules, never the order of phases:
+    the reason is written into the file so the exception stays visible.
+    """
+    _open(case, lang)
+    source = case.phase
+    if source == "phase3":
+        raise RuleViolation(msg("use_close", lang, case=case.id))
+    target = method.next_phase(source)
+    assert target is not None
+    _not_before_phase(case, day, lang)
+    if force:
+        return Step(case.id, source, target, day, forced=force)
+    problems = advance_problems(method, case, day, lang)
+    if problems:
+        head = msg("refused", lang, case=case.id, target=target)
+        raise RuleViolation("\n".join([head, *problems]),
+                            hint="tick items with `cti tick`, or override with "
+                            "`--force --reason …`")
+    return Step(case.id, source, target, day)
+
+
+def advance_problems(method: Method, case: Case, day: date, lang: Lang = "da") -> list[str]:
+    """Every reason the current phase cannot be left on `day`, one line each."""
+    problems: list[str] = []
+    gate = gate_of_phase(method, case.phase)
+    if gate is not None:
+        problems += _listing(missing_items(method, gate, _ticks(case, gate)), lang)
+    if case.phase == "contact" and day < earliest_d0(case.transition.date):
+        problems.append("  " + msg("too_early", lang, moved=case.transition.date,
+                                   earliest=earliest_d0(case.transition.date)))
+    if case.phase == "phase1":
+        n = len(active_goals(case))
+        if not MIN_GOALS <= n <= MAX_GOALS:
+            problems.append("  goals: " + msg("goals", lang, n=n))
+    return problems
+
+
+# -- closing ----------------------------------------------------------------------------------
+
+
+def close(method: Method, case: Case, reason: str, day: date, lang: Lang = "da") -> Step:
+    """Close on `day`; `completed` needs phase 3, the closure checklist and one anchor."""
+    _open(case, lang)
+    if reason not in method.ends:
+        close_match = difflib.get_close_matches(reason, list(method.ends), n=1)
+        raise UsageError(f"--reason {reason!r} is not allowed",
+                         hint=f"did you mean '{close_match[0]}'?" if close_match
+                         else "one of: " + ", ".join(method.ends))
+    _not_before_phase(case, day, lang)
+    if method.ends[reason].closure_checklist:
+        if case.phase != "phase3":
+            raise RuleViolation(msg("complete_phase3", lang, phase=case.phase),
+                                hint="close early with --reason ended_early (or another reason)")
+        problems = _listing(missing_items(method, "closure", _ticks(case, "closure")), lang)
+        if not any(p.anchor for p in case.network):
+            problems.append("  " + msg("no_anchor", lang))
+        if problems:
+            raise RuleViolation("\n".join([msg("not_done", lang), *problems]),
+                                hint="tick items with `cti tick`, or close with another "
+                                "--reason")
+    return Step(case.id, case.phase, "closed", day)
+
+
+# -- goals and network ------------------------------------------------------------------------
+
+
+def new_goal_id(case: Case) -> str:
+    """`g1`, `g2`, … one past the highest used, so a dropped goal's id is never reused."""
+    numbers = [int(g.id[1:]) for g in case.goals if g.id[:1] == "g" and g.id[1:].isdigit()]
+    return f"g{max(numbers, default=0) + 1}"
+
+
+def check_goal(case: Case, lang: Lang = "da") -> str:
+    """The new goal's id; refuses a fourth goal (the plan has 2–3, p.14)."""
+    _open(case, lang)
+    n = len(active_goals(case))
+    if n >= MAX_GOALS:
+        raise RuleViolation(msg("fourth_goal", lang, case=case.id, n=n),
+                            hint="mark a goal dropped or changed first, or edit one")
+    return new_goal_id(case)
+
+
+def check_anchor(case: Case, lang: Lang = "da") -> None:
+    """Long-term responsibility is anchored with exactly one person (p.23)."""
+    anchors = [p.name for p in case.network if p.anchor]
+    if anchors:
+        raise RuleViolation(msg("second_anchor", lang, case=case.id, name=anchors[0]),
+                            hint="add the person without --anchor, or edit the file to move "
+                            "the anchor")
+
+
+# -- intensity --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    """What actually happened in one phase: its dates and the contact minutes logged."""
+
+    name: str
+    start: date
+    end: date  # exclusive: the next phase's start, or the day after `today`
+    contacts: int
+    minutes: int
+    timed: int  # contacts with minutes logged
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    @property
+    def per_week(self) -> float:
+        """Minutes per week; what 4:2:1 is about."""
+        return self.minutes * 7 / self.days if self.days > 0 else 0.0
+
+    @property
+    def minutes_known(self) -> bool:
+        """Whether the minutes say something: none untimed, or no contacts at all."""
+        return self.timed == self.contacts
+
+
+def phase_spans(case: Case, today: date) -> list[PhaseSpan]:
+    """Each phase the case has been in (not `closed`), up to today or the closure."""
+    spans: list[PhaseSpan] = []
+    for i, p in enumerate(case.phases):
+        if p.name == "closed":
+            break
+        end = case.phases[i + 1].start if i + 1 < len(case.phases) else today + timedelta(1)
+        inside: list[Contact] = [c for c in case.contacts if p.start <= c.date < end]
+        spans.append(PhaseSpan(p.name, p.start, max(end, p.start), len(inside),
+                               sum(c.minutes or 0 for c in inside),
+                               sum(c.minutes is not None for c in inside)))
+    return spans
