@@ -35,6 +35,7 @@ __all__ = [
     "has_conflict_markers",
     "main",
     "merge_texts",
+    "parses",
 ]
 
 OURS_MARKER: Final = "<<<<<<<"
@@ -320,7 +321,6 @@ class _Merger:
 
     def mapping(self, path: str, base: dict[Any, Any], ours: CommentedMap, theirs: Any) -> None:
         trailing = _detach_trailing(ours)
-        previous: Any = MISSING  # last key of theirs seen that ours has: new keys go after it
         for key in [*ours, *(k for k in theirs if k not in ours)]:
             sub = f"{path}.{key}" if path else str(key)
             old = ours.get(key, MISSING)
@@ -331,16 +331,13 @@ class _Merger:
                     ours.ca.items.pop(key, None)
                 continue
             if old is MISSING:
-                position = 0 if previous is MISSING else list(ours).index(previous) + 1
-                ours.insert(position, key, merged)
+                ours.insert(_position(list(theirs), key, list(ours)), key, merged)
             elif merged is not old:
                 ours[key] = merged
             if merged is not old and key not in ours.ca.items and isinstance(theirs, dict):
                 comment = _eol_only(theirs.ca.items.get(key), 2)
                 if comment is not None:
                     ours.ca.items[key] = comment
-            if key in theirs and key in ours:
-                previous = key
         _attach_trailing(ours, trailing)
 
     def sequence(self, path: str, base: list[Any], ours: CommentedSeq, theirs: Any) -> None:
@@ -395,6 +392,14 @@ def _after(
         key = by_index.get(earlier)
         if key in placed:
             return placed.index(key) + 1
+    return 0
+
+
+def _position(theirs: list[Any], key: Any, ours: list[Any]) -> int:
+    """Where a key theirs added goes: after the nearest earlier key of theirs that ours has."""
+    for earlier in reversed(theirs[: theirs.index(key)]):
+        if earlier in ours:
+            return ours.index(earlier) + 1
     return 0
 
 
@@ -478,6 +483,15 @@ def merge_texts(
         text = text.replace("\n", "\r\n")
     conflicts = [Conflict(p.path, _show(p.ours), _show(p.theirs)) for p in merger.pending]
     return MergeResult(text, conflicts)
+
+
+def parses(text: str) -> bool:
+    """Whether `text` is well-formed YAML (duplicate keys count as malformed)."""
+    try:
+        YAML(typ="safe").load(text)
+    except YAMLError:
+        return False
+    return True
 
 
 def has_conflict_markers(text: str) -> list[int]:
