@@ -161,8 +161,8 @@ def advance(method: Method, case: Case, day: date, *, force: str | None = None,
     if problems:
         head = msg("refused", lang, case=case.id, target=target)
         raise RuleViolation("\n".join([head, *problems]),
-                            hint="tick items with `cti tick`, or override with "
-                            "`--force --reason …`")
+                            hint="see `cti checklist CASE`; tick items with `cti tick`, or "
+                            "override with `--force --reason …`")
     return Step(case.id, source, target, day)
 
 

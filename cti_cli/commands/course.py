@@ -1,0 +1,259 @@
+"""The verbs that move a course through the method: checklist, tick, advance, close, …
+
+Each is store → decision (`course.py`) → change the document → record. Decisions live in
+the pure module so `check` and the commands cannot disagree about the method.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from datetime import date, datetime
+from typing import Any
+
+from .. import course, render, store
+from ..errors import RuleViolation, UsageError
+from ..method import Method, load_method
+from ..model import DOC_POINTS, DOMAINS, Case
+from ..store import Editor, Folder
+from .case import _choice
+from .context import Ctx, parse_date
+from .record import record
+
+
+def _setup(ctx: Ctx, ref: str) -> tuple[Folder, Any, Method, course.Lang]:
+    folder = ctx.folder()
+    path = store.case_path(folder, ref)
+    return folder, path, load_method(folder.root / "method.yaml"), folder.config.team.language
+
+
+def _past(day: str | None) -> date:
+    """A date of something that happened: never in the future (the CLI owns the clock)."""
+    when = parse_date(day)
+    if when > date.today():
+        raise UsageError(f"--date {when} is in the future: cti records what has happened")
+    return when
+
+
+def _section_map(editor: Editor, key: str) -> Any:
+    return editor.section(key, dict)
+
+
+# -- checklist and tick -----------------------------------------------------------------------
+
+
+def checklist(ctx: Ctx, ref: str, *, as_json: bool, day: str | None) -> int:
+    _folder, path, method, lang = _setup(ctx, ref)
+    case = store.read_case(path).case
+    today = parse_date(day)
+    gate = course.gate_of_phase(method, case.phase)
+    states = course.checklist(method, case)
+    if as_json:
+        rows = [{"id": s.id, "text": s.text_da if lang == "da" else s.text_en,
+                 "conditional": s.conditional, "done": s.done,
+                 "date": s.date.isoformat() if s.date else None, "na": s.na} for s in states]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if gate is None:
+        render.line(f"{case.id}: closed {case.closed.date if case.closed else ''}".rstrip())
+        return 0
+    done = sum(not s.blocking for s in states)
+    render.line(f"{case.id} · {case.phase} · {method.text(method.gate(gate), lang)} "
+                f"({done}/{len(states)})", style="bold")
+    for s in states:
+        mark = "x" if s.done else "-" if s.na is not None and s.conditional else " "
+        when = (f" ({s.date})" if s.date else f" (na: {s.na})" if s.na is not None else "")
+        cond = " [betinget]" if s.conditional and lang == "da" else (
+            " [conditional]" if s.conditional else "")
+        render.line(f"[{mark}] {s.id}{cond}{when}")
+        text = s.text_da if lang == "da" else s.text_en
+        for line in textwrap.wrap(text, 76, initial_indent="    ", subsequent_indent="    "):
+            render.line(line, style="dim")
+    problems = [p for p in course.advance_problems(method, case, today, lang)
+                if not p.startswith(tuple(f"  {s.id}:" for s in states))]
+    for p in problems:
+        render.line(p.strip(), style="yellow")
+    return 0
+
+
+def tick(ctx: Ctx, ref: str, item: str, *, day: str | None, na: str | None,
+         undo: bool) -> int:
+    if undo and na is not None:
+        raise UsageError("--undo and --na cannot be used together")
+    if na is not None and not na.strip():
+        raise UsageError("--na needs a reason", hint='e.g. --na "ikke relevant: i job"')
+    folder, path, method, lang = _setup(ctx, ref)
+    when = _past(day)
+    with store.editing(folder, path) as editor:
+        gate = course.check_tick(method, editor.case, item, na=na, undo=undo, lang=lang)
+        marks = _section_map(editor, "checklists")
+        if gate not in marks or marks[gate] is None:
+            marks[gate] = store.to_yaml({})
+        if undo:
+            del marks[gate][item]
+            if not marks[gate]:
+                del marks[gate]
+        else:
+            marks[gate][item] = store.to_yaml({"na": na} if na is not None else when)
+        editor.changed = True
+    verb = "untick" if undo else "na" if na is not None else "tick"
+    record(ctx, folder, path, action="tick", subject=f"{editor.case.id}: {verb} {gate}.{item}",
+           trailers={"Phase": editor.case.phase})
+    return 0
+
+
+# -- advance and close ------------------------------------------------------------------------
+
+
+def advance(ctx: Ctx, ref: str, *, day: str | None, force: bool, reason: str | None) -> int:
+    if force and not (reason and reason.strip()):
+        raise UsageError("--force needs --reason", hint="the reason is written into the file")
+    if reason and not force:
+        raise UsageError("--reason is only for --force")
+    folder, path, method, lang = _setup(ctx, ref)
+    when = _past(day)
+    with store.editing(folder, path) as editor:
+        step = course.advance(method, editor.case, when, force=reason if force else None,
+                              lang=lang)
+        entry: dict[str, Any] = {"name": step.target, "start": step.day}
+        if step.forced:
+            entry["forced"] = step.forced
+        editor.append("phases", entry)
+    trailers = {"Phase": step.target}
+    if step.forced:
+        trailers["Forced"] = "yes"  # the reason is free text: it stays in the file
+    record(ctx, folder, path, action="advance", subject=f"{step.case_id}: advance to "
+           f"{step.target}", trailers=trailers)
+    render.line(f"{step.case_id}: {step.source} → {step.target} ({step.day})"
+                + (" (forced)" if step.forced else ""))
+    return 0
+
+
+def close(ctx: Ctx, ref: str, *, reason: str, day: str | None, note: str | None) -> int:
+    folder, path, method, lang = _setup(ctx, ref)
+    when = _past(day)
+    with store.editing(folder, path) as editor:
+        step = course.close(method, editor.case, reason, when, lang=lang)
+        editor.append("phases", {"name": "closed", "start": when})
+        closed: dict[str, Any] = {"date": when, "reason": reason}
+        if note:
+            closed["note"] = note
+        editor.set("closed", closed)
+    record(ctx, folder, path, action="close", subject=f"{step.case_id}: close ({reason})",
+           trailers={"Phase": "closed", "Reason": reason})
+    render.line(f"{step.case_id}: closed {when} ({reason})")
+    return 0
+
+
+# -- people and plans -------------------------------------------------------------------------
+
+
+def transfer(ctx: Ctx, ref: str, *, worker: str, day: str | None, reason: str | None) -> int:
+    folder, path, _method, _lang = _setup(ctx, ref)
+    when = _past(day)
+    if folder.config.workers and worker not in folder.config.workers:
+        raise UsageError(f"worker {worker!r} is not in cti.toml",
+                         hint="known workers: " + ", ".join(sorted(folder.config.workers)))
+    with store.editing(folder, path) as editor:
+        case = editor.case
+        if not case.is_open:
+            raise RuleViolation(f"case {case.id} is closed")
+        if worker == case.worker:
+            raise UsageError(f"{worker} is already the worker of {case.id}")
+        entry: dict[str, Any] = {"date": when, "from": case.worker, "to": worker}
+        if reason:
+            entry["reason"] = reason
+        editor.append("transfers", entry)
+        editor.set("worker", worker)
+    record(ctx, folder, path, action="transfer", subject=f"{case.id}: transfer to a new worker",
+           trailers={"Phase": case.phase, "From": case.worker, "To": worker})
+    render.line(f"{case.id}: {folder.config.worker_name(case.worker)} → "
+                f"{folder.config.worker_name(worker)} ({when})")
+    return 0
+
+
+def goal_add(ctx: Ctx, ref: str, text: str, *, domain: str) -> int:
+    domain = _choice(domain, DOMAINS, "--domain")
+    if not text.strip():
+        raise UsageError("a goal needs a text")
+    folder, path, _method, lang = _setup(ctx, ref)
+    with store.editing(folder, path) as editor:
+        goal_id = course.check_goal(editor.case, lang)
+        editor.append("goals", {"id": goal_id, "text": text, "domain": domain})
+    record(ctx, folder, path, action="goal", subject=f"{editor.case.id}: goal {goal_id} "
+           f"({domain})", trailers={"Phase": editor.case.phase})
+    print(goal_id)
+    return 0
+
+
+def network_add(ctx: Ctx, ref: str, name: str, *, role: str, phone: str | None,
+                anchor: bool) -> int:
+    if not name.strip():
+        raise UsageError("a network person needs a name")
+    folder, path, _method, lang = _setup(ctx, ref)
+    with store.editing(folder, path) as editor:
+        if anchor:
+            course.check_anchor(editor.case, lang)
+        entry: dict[str, Any] = {"name": name, "role": role}
+        if phone:
+            entry["phone"] = phone
+        if anchor:
+            entry["anchor"] = True
+        editor.append("network", entry)
+    record(ctx, folder, path, action="network", subject=f"{editor.case.id}: network add"
+           + (" (anchor)" if anchor else ""), trailers={"Phase": editor.case.phase})
+    return 0
+
+
+def appointment(ctx: Ctx, ref: str, *, at: str, with_: str, place: str | None) -> int:
+    try:
+        when = datetime.strptime(at, "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise UsageError(f"--at {at!r} is not a date and time",
+                         hint='write it as "YYYY-MM-DD HH:MM", e.g. "2026-03-02 10:00"') from None
+    folder, path, _method, _lang = _setup(ctx, ref)
+    entry: dict[str, Any] = {"date": when.date(), "time": when.strftime("%H:%M"),
+                             "with": with_}
+    if place:
+        entry["place"] = place
+    case = store.append_entry(folder, path, "appointments", entry, check=_open_case)
+    record(ctx, folder, path, action="appointment",
+           subject=f"{case.id}: appointment {when:%Y-%m-%d %H:%M}", trailers={"Phase": case.phase})
+    return 0
+
+
+def _open_case(case: Case, _entry: Any) -> None:
+    if not case.is_open:
+        raise RuleViolation(f"case {case.id} is closed",
+                                   hint="a closed course takes no appointments")
+
+
+def document(ctx: Ctx, ref: str, point: str, *, day: str | None) -> int:
+    point = _choice(point, DOC_POINTS, "POINT")
+    folder, path, _method, _lang = _setup(ctx, ref)
+    when = _past(day)
+    with store.editing(folder, path) as editor:
+        recorded = editor.case.documentation.get(point)  # type: ignore[call-overload]
+        if recorded is not None:
+            sys.stderr.write(f"{editor.case.id}: {point} was already recorded on {recorded}\n")
+            return 0
+        _section_map(editor, "documentation")[point] = when
+        editor.changed = True
+    record(ctx, folder, path, action="document", subject=f"{editor.case.id}: document {point}",
+           trailers={"Phase": editor.case.phase})
+    return 0
+
+
+# -- timeline ---------------------------------------------------------------------------------
+
+
+def timeline(ctx: Ctx, ref: str, *, day: str | None) -> int:
+    folder, path, method, lang = _setup(ctx, ref)
+    case = store.read_case(path).case
+    from ..render_timeline import print_timeline
+    from ..timeline import build
+
+    data = build(case, method, parse_date(day), folder.config.team.course_months)
+    print_timeline(data, lang)
+    return 0

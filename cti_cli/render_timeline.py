@@ -1,0 +1,241 @@
+"""Drawing `cti timeline`: a calendar of the course in at most 80 columns.
+
+All numbers come from `timeline.py`; this module only places them. Colour goes through
+rich, which drops it under NO_COLOR and when piped, so the plain text stays readable alone:
+plan and actual differ by character (░ and █), not only by colour.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from rich.text import Text
+
+from . import render
+from .timeline import Bar, Timeline
+
+WIDTH = 80
+LABEL = 17  # "Fase 1   faktisk " before the calendar
+CHART = WIDTH - LABEL - 1
+
+_STYLE = {"contact": "cyan", "phase1": "green", "phase2": "yellow", "phase3": "magenta"}
+_SPARK = " ▁▂▃▄▅▆▇█"
+
+_MONTHS = {
+    "da": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+_WORDS: dict[str, dict[str, str]] = {
+    "da": {"contact": "Kontakt", "phase1": "Fase 1", "phase2": "Fase 2", "phase3": "Fase 3",
+           "closed": "Afsluttet", "plan": "plan", "actual": "faktisk", "today": "i dag",
+           "since": "siden", "contacts": "kontakter", "min_week": "min/uge",
+           "intensity": "Kontakt pr. fase", "weeks": "uger", "minutes": "minutter",
+           "share": "forhold", "method": "metoden", "checklists": "Tjeklister",
+           "missing": "mangler", "deadlines": "Næste frister", "in": "om {n} dage",
+           "ago": "{n} dage over", "tentative": "planen antager fase 1 fra {d}",
+           "earliest_phase1": "fase 1 kan tidligst starte", "handover_by":
+           "overdragelsesmøder senest", "end": "planlagt afslutning",
+           "phase2_due": "fase 2 planlagt", "phase3_due": "fase 3 planlagt",
+           "doc": "dokumentation {p}", "appointment": "aftale", "transition": "overgang",
+           "none": "ingen", "unknown": "?"},
+    "en": {"contact": "Contact", "phase1": "Phase 1", "phase2": "Phase 2", "phase3": "Phase 3",
+           "closed": "Closed", "plan": "plan", "actual": "actual", "today": "today",
+           "since": "since", "contacts": "contacts", "min_week": "min/week",
+           "intensity": "Contact per phase", "weeks": "weeks", "minutes": "minutes",
+           "share": "ratio", "method": "method", "checklists": "Checklists",
+           "missing": "missing", "deadlines": "Next deadlines", "in": "in {n} days",
+           "ago": "{n} days over", "tentative": "the plan assumes phase 1 from {d}",
+           "earliest_phase1": "phase 1 can start from", "handover_by":
+           "handover meetings by", "end": "planned end", "phase2_due": "phase 2 planned",
+           "phase3_due": "phase 3 planned", "doc": "documentation {p}",
+           "appointment": "appointment", "transition": "transition", "none": "none",
+           "unknown": "?"},
+}
+
+
+class Calendar:
+    """Maps dates to columns: one week (or a few) per column, weeks starting Monday."""
+
+    def __init__(self, first: date, last: date, width: int = CHART):
+        self.first = first - timedelta(days=first.weekday())
+        weeks = (last - self.first).days // 7 + 1
+        self.per = max(1, math.ceil(weeks / width))  # weeks per column
+        self.width = math.ceil(weeks / self.per)
+
+    def col(self, d: date) -> int:
+        return min(max((d - self.first).days // (7 * self.per), 0), self.width - 1)
+
+    def col_start(self, c: int) -> date:
+        return self.first + timedelta(weeks=c * self.per)
+
+
+def _bar_cells(cal: Calendar, bar: Bar, char: str) -> dict[int, str]:
+    last = bar.end - timedelta(1)
+    if last < bar.start:
+        last = bar.start
+    return dict.fromkeys(range(cal.col(bar.start), cal.col(last) + 1), char)
+
+
+def _row(label: str, sub: str, cells: dict[int, str], cal: Calendar, style: str,
+         today_col: int) -> Text:
+    text = Text(f"{label:<8} {sub:<7} "[:LABEL], no_wrap=True)
+    for c in range(cal.width):
+        if c in cells:
+            text.append(cells[c], style=style)
+        elif c == today_col:
+            text.append("┊", style="red")
+        else:
+            text.append(" ")
+    text.rstrip()
+    return text
+
+
+def _ruler(cal: Calendar, lang: str) -> Text:
+    """Month names where each month begins; the years sit in the label column."""
+    cells = [" "] * cal.width
+    free_from = 0
+    for c in range(cal.width):
+        start, end = cal.col_start(c), cal.col_start(c + 1)
+        first_of = date(start.year, start.month, 1)
+        if start.day != 1:
+            first_of = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        if first_of < end and c >= free_from and c + 3 <= cal.width:
+            for i, ch in enumerate(_MONTHS[lang][first_of.month - 1]):
+                cells[c + i] = ch
+            free_from = c + 4
+    last = cal.col_start(cal.width) - timedelta(1)
+    years = f"{cal.first.year}" + (f"–{last.year}" if last.year != cal.first.year else "")
+    return Text(f"{years:<{LABEL}}" + "".join(cells).rstrip(), style="dim", no_wrap=True)
+
+
+def _spark(values: Sequence[int], top: int) -> str:
+    if top <= 0:
+        return "".join(" " for _ in values)
+    return "".join(_SPARK[0 if v <= 0 else max(1, round(v / top * 8))] for v in values)
+
+
+def lines(tl: Timeline, lang: str = "da") -> list[Text]:
+    """The timeline as lines of at most 80 characters (styles ignored when plain)."""
+    w = _WORDS["da" if lang == "da" else "en"]
+    out: list[Text] = []
+    head = (f"{tl.case_id} · {w[tl.phase]} {w['since']} {tl.phase_since} · "
+            f"{w['today']} {tl.today}")
+    out.append(Text(head[:WIDTH], style="bold", no_wrap=True))
+    if tl.tentative and tl.planned:
+        out.append(Text(w["tentative"].format(d=tl.planned[0].start), style="dim italic"))
+    cal = Calendar(tl.first, tl.last)
+    today_col = cal.col(tl.today)
+    out.append(_ruler(cal, lang))
+    planned = {b.phase: b for b in tl.planned}
+    actual = {b.phase: b for b in tl.actual}
+    for phase in ("contact", "phase1", "phase2", "phase3"):
+        style = _STYLE[phase]
+        label = w[phase]
+        if phase in planned:
+            out.append(_row(label, w["plan"], _bar_cells(cal, planned[phase], "░"), cal,
+                            f"dim {style}", today_col))
+            label = ""
+        if phase in actual or phase != "contact":
+            bar = actual.get(phase)
+            cells = _bar_cells(cal, bar, "█") if bar else {}
+            if bar and bar.running:
+                cells[max(cells)] = "▶"
+            out.append(_row(label, w["actual"], cells, cal, style, today_col))
+    marker = Text(" " * LABEL, no_wrap=True)
+    marker.append(" " * today_col + "▲ ", style="")
+    marker.append(f"{w['today']} {tl.today}"[: max(0, CHART - today_col - 2)], style="bold red")
+    out.append(marker)
+    transition_col = cal.col(tl.transition)
+    trans = Text(" " * LABEL + " " * transition_col + "↑ ", no_wrap=True, style="dim")
+    trans.append(f"{w['transition']} {tl.transition}"[: max(0, CHART - transition_col - 2)])
+    out.append(trans)
+    out.extend(_contact_rows(tl, cal, w))
+    out.append(Text(""))
+    out.extend(_intensity_table(tl, w))
+    out.append(Text(""))
+    out.extend(_gate_lines(tl, w))
+    if tl.deadlines:
+        out.append(Text(""))
+        out.extend(_deadline_lines(tl, w))
+    return out
+
+
+def _contact_rows(tl: Timeline, cal: Calendar, w: dict[str, str]) -> list[Text]:
+    counts = [0] * cal.width
+    minutes = [0] * cal.width
+    phase_of: list[str | None] = [None] * cal.width
+    for week in tl.weeks:
+        c = cal.col(week.start)
+        counts[c] += week.contacts
+        minutes[c] += week.minutes
+        phase_of[c] = phase_of[c] or week.phase
+    ticks = Text(f"{w['contacts']:<{LABEL}}"[:LABEL], no_wrap=True)
+    for c, n in enumerate(counts):
+        style = _STYLE.get(phase_of[c] or "", "")
+        ticks.append("│" if n == 1 else str(min(n, 9)) if n else " ", style=style)
+    ticks.rstrip()
+    curve = Text(f"{w['min_week']:<{LABEL}}"[:LABEL], no_wrap=True)
+    spark = _spark([m // cal.per for m in minutes], max(minutes) // cal.per if minutes else 0)
+    for c, ch in enumerate(spark):
+        curve.append(ch, style=_STYLE.get(phase_of[c] or "", ""))
+    curve.rstrip()
+    return [ticks, curve]
+
+
+def _intensity_table(tl: Timeline, w: dict[str, str]) -> list[Text]:
+    out = [Text(w["intensity"], style="bold")]
+    header = (f"  {'':<10}{w['weeks']:>7}{w['contacts']:>11}{w['minutes']:>10}"
+              f"{w['min_week']:>10}{w['share']:>9}{w['method']:>9}")
+    out.append(Text(header, style="dim"))
+    rows = [i for i in tl.intensity if i.phase != "contact"]
+    base = next((i.per_week / i.weight for i in rows if i.weight and i.per_week), None)
+    for i in tl.intensity:
+        share = (f"{i.per_week / base:.1f}" if base and i.phase != "contact"
+                 and i.minutes_known else "")
+        per_week = f"{i.per_week:.0f}" if i.minutes_known else w["unknown"]
+        row = (f"  {w[i.phase]:<10}{i.days / 7:>7.1f}{i.contacts:>11}{i.minutes:>10}"
+               f"{per_week:>10}{share:>9}{i.weight or '':>9}")
+        out.append(Text(row.rstrip(), no_wrap=True))
+    return out
+
+
+def _gate_lines(tl: Timeline, w: dict[str, str]) -> list[Text]:
+    out = [Text(w["checklists"], style="bold")]
+    for g in tl.gates:
+        complete = g.done == g.total
+        mark = "✓" if complete else "▶" if g.current else " "
+        line = Text(f"  {mark} {g.gate:<8} {g.done}/{g.total}", no_wrap=True,
+                    style="green" if complete else "bold" if g.current else "dim")
+        if g.missing and (g.current or g.passed):
+            rest = f"  {w['missing']}: " + ", ".join(g.missing)
+            if len(line) + len(rest) > WIDTH:
+                rest = rest[: WIDTH - len(line) - 1] + "…"
+            line.append(rest, style="yellow" if g.current else "red")
+        out.append(line)
+    return out
+
+
+def _deadline_lines(tl: Timeline, w: dict[str, str]) -> list[Text]:
+    out = [Text(w["deadlines"], style="bold")]
+    for d in tl.deadlines[:8]:
+        if d.kind.startswith("doc:"):
+            what = w["doc"].format(p=d.kind[4:])
+        elif d.kind in ("phase2", "phase3"):
+            what = w[f"{d.kind}_due"]
+        else:
+            what = w[d.kind]
+        if d.detail:
+            what += f" ({d.detail})"
+        when = (w["ago"].format(n=-d.days) if d.overdue
+                else w["today"] if d.days == 0 else w["in"].format(n=d.days))
+        text = f"  {d.day}  {when:<14} {what}"
+        out.append(Text(text[:WIDTH], no_wrap=True, style="red" if d.overdue else ""))
+    return out
+
+
+def print_timeline(tl: Timeline, lang: str = "da") -> None:
+    console = render.out()
+    for line in lines(tl, lang):
+        console.print(line, overflow="crop", no_wrap=True, crop=True)
