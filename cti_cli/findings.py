@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from .privacy import mask_cpr
+
 Severity = Literal["error", "warning"]
 
 
@@ -26,7 +28,7 @@ class Finding:
         text = f"{self.location()}: {self.code} {self.message}"
         if self.severity == "warning":
             text = f"{self.location()}: {self.code} warning: {self.message}"
-        return text
+        return mask_cpr(text)  # a key or value quoted in a message may be a CPR number
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        return {k: mask_cpr(v) if isinstance(v, str) else v for k, v in asdict(self).items()}

@@ -15,6 +15,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .privacy import mask_cpr
+
+# Every text shown goes through `_m`: CPR-like numbers are masked at this one boundary
+# (`show --json` is the data itself and is not masked; see docs/security.md).
+_m = mask_cpr
+
 _out: Console | None = None
 _err: Console | None = None
 
@@ -43,12 +49,12 @@ def err() -> Console:
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]],
           *, justify_right: Iterable[str] = ()) -> Table:
     right = set(justify_right)
-    t = Table(title=title, title_justify="left", header_style="bold", box=None,
-              pad_edge=False, show_edge=False)
+    t = Table(title=_m(title) if title else title, title_justify="left", header_style="bold",
+              box=None, pad_edge=False, show_edge=False)
     for c in columns:
         t.add_column(c, justify="right" if c in right else "left", overflow="fold")
     for row in rows:
-        t.add_row(*["" if v is None else str(v) for v in row])
+        t.add_row(*["" if v is None else _m(str(v)) for v in row])
     return t
 
 
@@ -58,15 +64,15 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
 
 
 def line(text: str = "", style: str | None = None) -> None:
-    out().print(Text(text, style=style or ""))
+    out().print(Text(_m(text), style=style or ""))
 
 
 def warn(text: str) -> None:
-    err().print(Text(text, style="yellow"))
+    err().print(Text(_m(text), style="yellow"))
 
 
 def error(text: str) -> None:
-    err().print(Text(text, style="bold red"))
+    err().print(Text(_m(text), style="bold red"))
 
 
 def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
@@ -74,7 +80,7 @@ def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     t.add_column(style="bold")
     t.add_column()
     for k, v in pairs:
-        t.add_row(k, "" if v is None else str(v))
+        t.add_row(k, "" if v is None else _m(str(v)))
     if title:
-        out().print(Text(title, style="bold underline"))
+        out().print(Text(_m(title), style="bold underline"))
     out().print(t)

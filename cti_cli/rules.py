@@ -23,6 +23,7 @@ and the team; E3xx/W3xx the CTI method (errors break it, warnings drift from it)
     W305  a completed course with no handover plan
     W306  a checklist id the method does not know (did-you-mean)
     W307  a documentation point passed without being recorded (p.17, p.20, p.22)
+    W401  text that looks like a CPR number (data minimisation; the number is not shown)
 
 Rules that need the method skip themselves when `ctx.method` is None (`check` always passes
 it); none reads the clock: "today" is `ctx.today`.
@@ -41,6 +42,7 @@ from typing import Any
 from .course import MAX_GOALS, MIN_GOALS, active_goals, phase_spans
 from .findings import Severity
 from .model import DOC_POINTS, PHASES, Case
+from .privacy import has_cpr
 from .schedule import Schedule, add_months, earliest_d0, plan
 
 Loc = tuple[str | int, ...]
@@ -363,6 +365,27 @@ def documentation_points(ctx: RuleContext) -> Iterator[Issue]:
                         f"fill in the forms and run `cti document {case.id} {point}`")
 
 
+def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, (*loc, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, (*loc, i))
+
+
+def no_cpr_in_text(ctx: RuleContext) -> Iterator[Issue]:
+    """Every text of the file, not only notes: a CPR pasted anywhere is one too many."""
+    for loc, text in _strings(ctx.case.to_data(), ()):
+        if has_cpr(text):
+            yield Issue(loc, "W401", "warning",
+                        f"{'.'.join(map(str, loc))} looks like it holds a CPR number",
+                        "remove it: a case file needs no CPR number (data minimisation); "
+                        "it also stays in git history, see docs/security.md")
+
+
 RULES: list[tuple[str, Rule]] = [
     ("worker-known", worker_known),
     ("phases-in-order", phases_in_order),
@@ -381,6 +404,7 @@ RULES: list[tuple[str, Rule]] = [
     ("closed-reason", closed_reason),
     ("checklist-marks", checklist_marks),
     ("documentation-points", documentation_points),
+    ("no-cpr-in-text", no_cpr_in_text),
 ]
 
 

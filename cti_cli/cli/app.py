@@ -85,7 +85,10 @@ def run(args: list[str]) -> int:
     try:
         result = command.main(args=args, prog_name="cti", standalone_mode=False)
     except CtiError as exc:
-        sys.stderr.write(f"cti: {exc}\n")
+        from ..privacy import mask_cpr
+
+        # an echoed argument or key may be a CPR number: errors are an output too
+        sys.stderr.write(f"cti: {mask_cpr(str(exc))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")

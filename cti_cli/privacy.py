@@ -1,0 +1,56 @@
+"""CPR numbers in free text: find them (for `check`) and mask them (in every output).
+
+Pure functions, no I/O. A CPR number is DDMMYY-SSSS; we accept it with "-", a space or
+nothing between the halves, and count it only when DDMMYY is a real date under the CPR
+century rule (7th digit), so dates, phone numbers and amounts are rarely taken for one.
+No mod-11 check: CPR numbers issued since 2007 need not pass it.
+
+Why not `python-stdnum` (`stdnum.dk.cpr`): its validation is these same two checks (digits
+and birth date), and a tool holding art. 9 data is better off with one dependency fewer.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Final
+
+MASK: Final = "DDMMYY-XXXX"
+
+# Not part of a longer run of digits (an account number, a phone number with prefix).
+_CPR: Final = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[- ]?(\d)(\d{3})(?!\d)")
+
+
+def _century(yy: int, seventh: int) -> int:
+    """The CPR rule: the 7th digit and the year together give the century of birth."""
+    if seventh <= 3:
+        return 1900
+    if seventh in (4, 9):
+        return 2000 if yy <= 36 else 1900
+    return 2000 if yy <= 57 else 1800
+
+
+def _is_cpr(m: re.Match[str]) -> bool:
+    dd, mm, yy, seventh = int(m[1]), int(m[2]), int(m[3]), int(m[4])
+    try:
+        date(_century(yy, seventh) + yy, mm, dd)
+    except ValueError:
+        return False
+    return True
+
+
+def find_cpr(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of every CPR-like number in `text`."""
+    return [m.span() for m in _CPR.finditer(text) if _is_cpr(m)]
+
+
+def has_cpr(text: str) -> bool:
+    return any(_is_cpr(m) for m in _CPR.finditer(text))
+
+
+def mask_cpr(text: str) -> str:
+    """`text` with every CPR-like number replaced by DDMMYY-XXXX (nothing of it is kept:
+    the birth date half identifies a person as well)."""
+    if not any(ch.isdigit() for ch in text):
+        return text  # the common case, cheaply
+    return _CPR.sub(lambda m: MASK if _is_cpr(m) else m[0], text)
