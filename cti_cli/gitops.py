@@ -698,9 +698,9 @@ def _continue_sync(root: Path) -> SyncReport:
         )
     if unmerged:
         _git(root, "add", "--all", "--", *unmerged)
-    # A file resolved back to the shared version leaves the commit empty: skip it.
+    # A conflict resolved back to the shared version leaves the commit empty: skip it.
     staged = _git(root, "diff", "--cached", "--quiet", check=False).returncode != 0
-    step = "--continue" if staged else "--skip"
+    step = "--skip" if unmerged and not staged else "--continue"
     done = _git(root, "rebase", step, check=False, env={"GIT_EDITOR": "true"})
     if _operation_in_progress(root) == "rebase":
         if _unmerged(root):  # the next local commit conflicts too
@@ -766,6 +766,13 @@ def sync(repo_root: str | os.PathLike[str]) -> SyncReport:
             if _operation_in_progress(root) == "rebase":
                 state = "\n".join([remote, remote_branch, old_head or ""])
                 _git_path(root, _SYNC_STATE).write_text(state, encoding="utf-8")
-                return _conflict_report(root, remote)
+                if _unmerged(root):
+                    return _conflict_report(root, remote)
+                return SyncReport(
+                    "failed",
+                    f"git stopped the sync:\n{_output(pulled)}\nRun cti sync again to go on, "
+                    "or cancel with: git rebase --abort",
+                    remote,
+                )
             return SyncReport("failed", f"git pull failed:\n{_output(pulled)}", remote)
     return _finish(root, remote, remote_branch, old_head)

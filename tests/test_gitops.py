@@ -371,3 +371,33 @@ def test_git_missing_is_a_plain_error(monkeypatch: pytest.MonkeyPatch, repo: Pat
     assert gitops.repo_root(repo) is None
     with pytest.raises(gitops.GitError, match="git is not installed"):
         history(repo, CASE)
+
+
+def test_resolving_to_the_shared_version_skips_the_empty_commit(
+    clones: tuple[Path, Path],
+) -> None:
+    anna, bo = clones
+    edit(anna, "worker: anna", "worker: carl")
+    commit_paths(anna, [CASE], "Worker 2026-004", TRAILERS)
+    edit(bo, "worker: anna", "worker: dora")
+    commit_paths(bo, [CASE], "Worker 2026-004", TRAILERS)
+    assert sync(anna).state == "synced"
+    assert sync(bo).state == "conflict"
+    git(bo, "show", f"origin/main:{CASE}")
+    (bo / CASE).write_text(git(bo, "show", f"origin/main:{CASE}"), encoding="utf-8")
+    done = sync(bo)
+    assert done.state == "synced" and done.message == "Up to date.", done.message
+    assert git(bo, "rev-parse", "HEAD") == git(bo, "rev-parse", "origin/main")
+
+
+def test_without_the_driver_conflicts_are_still_named(clones: tuple[Path, Path]) -> None:
+    anna, bo = clones
+    git(bo, "config", "--remove-section", "merge.cti")  # a clone set up by plain git
+    edit(anna, "worker: anna", "worker: carl")
+    commit_paths(anna, [CASE], "Worker 2026-004", TRAILERS)
+    edit(bo, "worker: anna", "worker: dora")
+    commit_paths(bo, [CASE], "Worker 2026-004", TRAILERS)
+    assert sync(anna).state == "synced"
+    report = sync(bo)
+    assert report.state == "conflict", report.message
+    assert [f.path for f in report.conflicts[0].fields] == ["worker"]
