@@ -2,3 +2,4 @@
 
 from . import case_cmds  # noqa: F401
 from . import course_cmds  # noqa: F401
+from . import due_cmds  # noqa: F401

@@ -1,0 +1,147 @@
+"""`cti due`: what needs doing soon, as a table, JSON, or one reminder mail per worker.
+
+Made for cron as much as for people: with `--quiet` nothing is printed when nothing is due
+(cron mails whatever a job prints), problems go to stderr, and the exit code is non-zero
+only when something failed, e.g. a reminder could not be mailed (it goes out next run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from .. import store
+from ..errors import CtiError, UsageError
+from .context import Ctx, parse_date
+
+if TYPE_CHECKING:
+    from ..dueitem import DueItem
+    from ..mail import OutboxMailer, SmtpMailer
+    from ..sendreminders import SendReport
+    from ..store import Folder
+
+OUTBOX = "outbox"
+
+
+def _problem(text: str) -> None:
+    # Plain, unwrapped lines: cron mails stderr, and people grep it.
+    print(f"cti due: {text}", file=sys.stderr)
+
+
+def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as_json: bool,
+        email: bool, quiet: bool) -> int:
+    """Compute, filter and show the due items; with `email`, mail each worker theirs."""
+    from ..method import MethodError, load_method
+    from ..reminders import due_items
+
+    folder = ctx.folder()
+    today = parse_date(day)
+    if within is not None and within < 0:
+        raise UsageError(f"--within {within}: the horizon cannot be negative")
+    config = folder.config
+    if worker is not None and config.workers and worker not in config.workers:
+        raise UsageError(f"worker {worker!r} is not in cti.toml",
+                         hint="known workers: " + ", ".join(sorted(config.workers)))
+    try:
+        method = load_method(folder.root / "method.yaml")
+    except MethodError as exc:
+        raise CtiError(str(exc), hint="fix the team's method.yaml") from None
+
+    entries = store.load_all(folder)
+    for entry in entries:
+        if entry.case is None:
+            _problem(f"{folder.rel(entry.path)} cannot be read, so it is left out of the "
+                     "reminders: run `cti check`")
+    cases = [e.case for e in entries if e.case is not None]
+    items = due_items(cases, today, config=config, method=method, within=within)
+    if worker is not None:
+        items = [i for i in items if i.worker == worker]
+
+    horizon = config.reminders.horizon_days if within is None else within
+    show = not (quiet and (email or not items))
+    if show:
+        _print_items(items, today, today + timedelta(days=horizon), folder, as_json)
+    if not email:
+        return 0
+    return _email(folder, items, today, quiet=quiet, summary_to_stderr=as_json)
+
+
+def _print_items(items: list[DueItem], today: date, last_day: date, folder: Folder,
+                 as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([i.to_json() for i in items], ensure_ascii=False, indent=2))
+    elif items:
+        from ..render_due import print_due
+
+        print_due(items, today, last_day, folder.config.worker_name)
+    else:
+        print(f"nothing due by {last_day}")
+
+
+def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,
+           summary_to_stderr: bool) -> int:
+    """Send under the ledger's lock; only what the server accepted is recorded as sent."""
+    from ..ledger import Ledger, folder_key
+    from ..mail import MailError
+    from ..sendreminders import send_due
+
+    config = folder.config
+    workers = {wid: (w.name, w.email) for wid, w in config.workers.items()}
+    ledger = Ledger.open(folder_key(folder.root))
+    with ledger.lock(timeout=300):
+        mailer = _mailer(folder)
+        try:
+            with mailer:
+                report = send_due(items, workers, mailer, ledger, today, config.team.name,
+                                  config.team.language, config.team.show_initials_in_mail)
+        except MailError as exc:  # connecting or logging in failed: nothing was sent
+            unsent = len({i.worker for i in items})
+            _problem(f"no reminders were mailed: {exc}")
+            _problem(f"the reminders for {unsent} worker(s) stay unsent and go out on the "
+                     "next run")
+            return 1
+    return _report(report, _where(folder, mailer), quiet=quiet, to_stderr=summary_to_stderr)
+
+
+def _mailer(folder: Folder) -> SmtpMailer | OutboxMailer:
+    """SMTP when cti.toml has [smtp] (password from the user's side), else the outbox."""
+    from ..mail import OutboxMailer, SmtpMailer, SmtpSettings, resolve_password
+
+    smtp = folder.config.smtp
+    if smtp is None:
+        return OutboxMailer(folder.state_dir / OUTBOX)
+    settings = SmtpSettings.model_validate(smtp)  # already checked when cti.toml was read
+    return SmtpMailer(settings, resolve_password(settings, os.environ))
+
+
+def _where(folder: Folder, mailer: SmtpMailer | OutboxMailer) -> str:
+    from ..mail import OutboxMailer
+
+    if isinstance(mailer, OutboxMailer):
+        return (f"the outbox {folder.rel(mailer.folder / 'new')} (no [smtp] in cti.toml; each "
+                "file there is an .eml message)")
+    return f"{mailer.settings.host}:{mailer.settings.port}"
+
+
+def _report(report: SendReport, where: str, *, quiet: bool, to_stderr: bool) -> int:
+    for warning in report.warnings:
+        _problem(warning)
+    for worker_id, reason in sorted(report.failed.items()):
+        _problem(f"reminder to {worker_id} not sent: {reason}")
+    if report.not_attempted:
+        _problem(f"sending stopped; not attempted for {', '.join(report.not_attempted)}: "
+                 "their reminders go out on the next run")
+    if report.no_address:
+        _problem(f"no email in cti.toml for {', '.join(report.no_address)}; add "
+                 "email = \"...\" under [workers.<id>] so they get their reminders")
+    sent = len(report.delivered)
+    if sent:
+        text = f"sent {report.items_sent} reminder(s) to {sent} worker(s) via {where}"
+    else:
+        text = f"nothing new to mail ({report.already_sent} reminder(s) already sent)"
+    if sent or not quiet:
+        print(text, file=sys.stderr if to_stderr else sys.stdout)
+    return 0 if report.ok else 1

@@ -1,0 +1,306 @@
+"""The reminder engine: what is due on the open cases of a team, as of a given day.
+
+Pure: no clock, no I/O, no environment. The caller passes `today`, the cases, the team's
+config and the method, and gets `DueItem`s back; `cti due` prints them, mails them or
+writes JSON. Because mail and JSON copy `DueItem.message` verbatim, messages are built here
+from facts only (phase names, dates, counts, checklist ids), never from a name, a note, a
+place or anything else a person typed into the case file.
+
+When each kind fires (H = the horizon, `within` or `[reminders] horizon_days`; "near" means
+due ≤ today + H, which includes overdue; d0 = the day phase 1 started; closed cases and
+cases with a `closed:` record produce nothing):
+
+=================  =================================================  ========================
+kind               fires when                                         due date
+=================  =================================================  ========================
+phase_end          phase1..phase3 and the current phase's planned     planned end of the phase
+                   end is near (phase3's end is the course's end)     (d0 + k × course/3)
+documentation      a method documentation point not recorded in       d0 + offset_third ×
+                   `documentation:` whose planned date is near        course/3; closure: end
+                   (needs d0)
+handover_meeting   phase1..phase3, no date in `handover.meetings`,    planned end − 1 month
+                   and planned end − 1 month is near
+checklist          phase1..phase3, the gate that leaves the current   planned end of the phase
+                   phase has blocking items, and that end is near
+appointment        an appointment dated exactly today + 1, whatever   the appointment's date
+                   the horizon (the worker reminds the citizen       (one item per case and
+                   today, e.g. by SMS; manual p.13)                   day)
+no_contact         today − reference > rhythm, where reference is     reference + rhythm
+                   the last contact on or before today, or the
+                   current phase's start if none; rhythm is the
+                   phase's `no_contact_days` from cti.toml, else
+                   from the method (7/14/30, contact 14)
+contact_period     still in the contact period and its start +        contact start +
+                   `contact_period_days` is near                      contact_period_days
+caseload           per worker: open cases > caseload_per_fte × fte    start of the case that
+                   (fte 1.0 for a worker not in cti.toml); case "-"   took the count over
+=================  =================================================  ========================
+
+Deadlines (the first five and contact_period) appear within the horizon and stay until
+they are done; states (no_contact, caseload) appear once they hold. A due date is stable
+from day to day, so the sent-ledger, keyed by it, mails each reminder once (and once more
+when it becomes overdue).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any, Final
+
+from .config import TeamConfig
+from .dueitem import KINDS, NO_CASE, DueItem
+from .method import Method, missing_items
+from .model import Case
+from .schedule import Schedule, add_months, plan
+
+COURSE_PHASES: Final = ("phase1", "phase2", "phase3")
+
+_PHASE_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
+    "da": {"contact": "kontaktskabelse", "phase1": "1. fase", "phase2": "2. fase",
+           "phase3": "3. fase", "closed": "afslutning"},
+    "en": {"contact": "contact period", "phase1": "phase 1", "phase2": "phase 2",
+           "phase3": "phase 3", "closed": "closure"},
+}
+
+# One line each, facts only: every placeholder is a date, a number, a phase or an id.
+_MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
+    "da": {
+        "phase_end": "{phase} slutter efter planen {due}; derefter {next}",
+        "course_end": "forløbet slutter efter planen {due} ({months} måneder efter start {d0})",
+        "documentation": "dokumentationspunkt '{point}' planlagt {due} er ikke registreret",
+        "handover_meeting": "intet overdragelsesmøde registreret; holdes senest {due} "
+                            "(planlagt slut {end} minus 1 måned)",
+        "checklist": "{n} åbne punkter på tjeklisten '{gate}' før {due}: {ids}",
+        "checklist_one": "1 åbent punkt på tjeklisten '{gate}' før {due}: {ids}",
+        "appointment": "aftale {due}{times}: påmind borgeren i dag, fx med en sms",
+        "appointments": "{n} aftaler {due}{times}: påmind borgeren i dag, fx med en sms",
+        "no_contact": "ingen kontakt registreret siden {ref} ({days} dage; rytmen i {phase} "
+                      "er {rhythm} dage)",
+        "no_contact_none": "ingen kontakt registreret siden {phase} startede {ref} ({days} "
+                           "dage; rytmen er {rhythm} dage)",
+        "contact_period": "i kontaktskabelse siden {start}; teamets grænse på {limit} dage "
+                          "udløber {due}",
+        "caseload": "{n} åbne sager, over {cap} ({per} pr. årsværk × {fte} årsværk) siden {due}",
+    },
+    "en": {
+        "phase_end": "{phase} planned to end {due}; next {next}",
+        "course_end": "course planned to end {due} ({months} months after start {d0})",
+        "documentation": "documentation point '{point}' planned {due} is not recorded",
+        "handover_meeting": "no handover meeting recorded; hold one by {due} (planned end "
+                            "{end} minus 1 month)",
+        "checklist": "{n} open items on the '{gate}' checklist before {due}: {ids}",
+        "checklist_one": "1 open item on the '{gate}' checklist before {due}: {ids}",
+        "appointment": "appointment {due}{times}: remind the citizen today, e.g. by SMS",
+        "appointments": "{n} appointments {due}{times}: remind the citizen today, e.g. by SMS",
+        "no_contact": "no contact logged since {ref} ({days} days; the {phase} rhythm is "
+                      "{rhythm} days)",
+        "no_contact_none": "no contact logged since {phase} started {ref} ({days} days; "
+                           "rhythm {rhythm} days)",
+        "contact_period": "in the contact period since {start}; the team's {limit}-day limit "
+                          "ends {due}",
+        "caseload": "{n} open cases, above {cap} ({per} per FTE × {fte} FTE) since {due}",
+    },
+}
+
+
+def due_items(
+    cases: Iterable[Case],
+    today: date,
+    *,
+    config: TeamConfig,
+    method: Method,
+    within: int | None = None,
+) -> list[DueItem]:
+    """Every due item of the open cases as of `today`, most urgent first.
+
+    `within` overrides `[reminders] horizon_days`. Sorted by days left, then case id, then
+    kind (in `KINDS` order), so output and mail are stable from run to run.
+    """
+    horizon = config.reminders.horizon_days if within is None else within
+    if horizon < 0:
+        raise ValueError(f"the horizon must be 0 or more days, got {horizon}")
+    engine = _Engine(today, today + timedelta(days=horizon), config, method)
+    open_cases = [c for c in cases if c.is_open and c.closed is None]
+    items: list[DueItem] = []
+    for case in open_cases:
+        items.extend(engine.for_case(case))
+    items.extend(engine.caseload(open_cases))
+    return sorted(items, key=_urgency)
+
+
+def _urgency(item: DueItem) -> tuple[int, str, int, date]:
+    return (item.days_left, item.case, KINDS.index(item.kind), item.due)
+
+
+def rhythm_days(phase: str, config: TeamConfig, method: Method) -> int | None:
+    """Days without contact before a reminder: cti.toml when the team set it, else the method.
+
+    cti.toml's value has a default; only a value the team wrote overrides the method.
+    """
+    reminders = config.reminders
+    if "no_contact_days" in reminders.model_fields_set:
+        days = dict(reminders.no_contact_days).get(phase)
+        if days is not None:
+            return int(days)
+    try:
+        return method.phase(phase).no_contact_days
+    except KeyError:
+        return None
+
+
+class _Engine:
+    """The rules of one run: today, the horizon's last day, and the team's settings."""
+
+    def __init__(self, today: date, limit: date, config: TeamConfig, method: Method) -> None:
+        self.today = today
+        self.limit = limit
+        self.config = config
+        self.method = method
+        self.lang = config.team.language
+        self.words = _PHASE_WORDS[self.lang]
+        self.texts = _MESSAGES[self.lang]
+
+    def near(self, day: date) -> bool:
+        return day <= self.limit
+
+    def item(self, case: Case, kind: str, due: date, text: str, **facts: object) -> DueItem:
+        return DueItem(
+            case=case.id,
+            initials=case.citizen.initials,
+            worker=case.worker,
+            kind=kind,
+            due=due,
+            days_left=(due - self.today).days,
+            message=self.texts[text].format(due=due, **facts),
+        )
+
+    def for_case(self, case: Case) -> list[DueItem]:
+        items: list[DueItem] = []
+        d0 = case.phase_start("phase1")
+        if d0 is not None and case.phase in COURSE_PHASES:
+            sched = plan(d0, case.transition.date, self.config.team.course_months)
+            items += self.phase_end(case, sched)
+            items += self.documentation(case, sched)
+            items += self.handover_meeting(case, sched)
+            items += self.checklist(case, sched)
+        if case.phase == "contact":
+            items += self.contact_period(case)
+        items += self.appointment(case)
+        items += self.no_contact(case)
+        return items
+
+    # --- deadlines -----------------------------------------------------------------------
+
+    def phase_end(self, case: Case, sched: Schedule) -> list[DueItem]:
+        end = sched.planned_end(case.phase)
+        if end is None or not self.near(end):
+            return []
+        if case.phase == "phase3":
+            return [self.item(case, "phase_end", end, "course_end",
+                              months=sched.course_months, d0=sched.d0)]
+        nxt = self.method.next_phase(case.phase) or "closed"
+        return [self.item(case, "phase_end", end, "phase_end", phase=self.words[case.phase],
+                          next=self.words.get(nxt, nxt))]
+
+    def documentation(self, case: Case, sched: Schedule) -> list[DueItem]:
+        items = []
+        for point, spec in self.method.documentation.items():
+            if point in case.documentation:
+                continue
+            offset = spec.offset_third
+            planned = sched.end if offset is None else add_months(sched.d0, offset * sched.third)
+            if self.near(planned):
+                items.append(self.item(case, "documentation", planned, "documentation",
+                                       point=point))
+        return items
+
+    def handover_meeting(self, case: Case, sched: Schedule) -> list[DueItem]:
+        held = case.handover is not None and bool(case.handover.meetings)
+        if held or not self.near(sched.handover_by):
+            return []
+        return [self.item(case, "handover_meeting", sched.handover_by, "handover_meeting",
+                          end=sched.end)]
+
+    def checklist(self, case: Case, sched: Schedule) -> list[DueItem]:
+        end = sched.planned_end(case.phase)
+        gate_id = self.method.phase(case.phase).gate
+        if end is None or gate_id is None or not self.near(end):
+            return []
+        # The case model's {na: reason} is duck-typed by missing_items like the method's own.
+        marks: Mapping[str, Any] = dict(case.checklists).get(gate_id, {})
+        missing = missing_items(self.method, gate_id, marks)
+        if not missing:
+            return []
+        text = "checklist" if len(missing) > 1 else "checklist_one"
+        return [self.item(case, "checklist", end, text, n=len(missing), gate=gate_id,
+                          ids=", ".join(s.id for s in missing))]
+
+    def contact_period(self, case: Case) -> list[DueItem]:
+        start = case.phases[-1].start
+        limit_days = self.config.reminders.contact_period_days
+        due = start + timedelta(days=limit_days)
+        if not self.near(due):
+            return []
+        return [self.item(case, "contact_period", due, "contact_period", start=start,
+                          limit=limit_days)]
+
+    # --- the day before a meeting --------------------------------------------------------
+
+    def appointment(self, case: Case) -> list[DueItem]:
+        tomorrow = self.today + timedelta(days=1)
+        todays = [a for a in case.appointments if a.date == tomorrow]
+        if not todays:
+            return []
+        # Times only: `with`, `place` and `note` are free text and may be personal.
+        times = sorted(a.time for a in todays if a.time)
+        shown = (" " + ", ".join(times)) if times else ""
+        text = "appointment" if len(todays) == 1 else "appointments"
+        return [self.item(case, "appointment", tomorrow, text, n=len(todays), times=shown)]
+
+    # --- states --------------------------------------------------------------------------
+
+    def no_contact(self, case: Case) -> list[DueItem]:
+        rhythm = rhythm_days(case.phase, self.config, self.method)
+        if rhythm is None:
+            return []
+        # Contacts after `today` do not count: `--date` in the past shows that day's view.
+        last = max((c.date for c in case.contacts if c.date <= self.today), default=None)
+        ref = last if last is not None else case.phases[-1].start
+        days = (self.today - ref).days
+        if days <= rhythm:
+            return []
+        due = ref + timedelta(days=rhythm)
+        text = "no_contact" if last is not None else "no_contact_none"
+        return [self.item(case, "no_contact", due, text, ref=ref, days=days,
+                          phase=self.words[case.phase], rhythm=rhythm)]
+
+    def caseload(self, open_cases: list[Case]) -> list[DueItem]:
+        per_fte = self.config.team.caseload_per_fte
+        starts: dict[str, list[date]] = defaultdict(list)
+        for case in open_cases:
+            starts[case.worker].append(case.phases[0].start)
+        items = []
+        for worker, days in sorted(starts.items()):
+            known = self.config.workers.get(worker)
+            fte = known.fte if known is not None else 1.0
+            cap = per_fte * fte
+            if len(days) <= cap:
+                continue
+            # The count went over when the (floor(cap) + 1)-th of today's cases began: a
+            # date that stays put, so the ledger mails this once rather than every morning.
+            over_since = sorted(days)[math.floor(cap)]
+            items.append(DueItem(
+                case=NO_CASE,
+                initials="",
+                worker=worker,
+                kind="caseload",
+                due=over_since,
+                days_left=(over_since - self.today).days,
+                message=self.texts["caseload"].format(
+                    n=len(days), cap=f"{cap:g}", per=f"{per_fte:g}", fte=f"{fte:g}",
+                    due=over_since),
+            ))
+        return items

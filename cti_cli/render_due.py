@@ -1,0 +1,51 @@
+"""The `cti due` table: one block per worker, most urgent worker and item first.
+
+Kept apart from render.py so the reminder output can change without touching the shared
+helpers; like render.py it is allowed to import rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from rich.table import Table
+from rich.text import Text
+
+from .dueitem import DueItem
+from .render import out
+
+
+def _when(days_left: int) -> str:
+    if days_left == 0:
+        return "today"
+    if days_left > 0:
+        return f"in {days_left} d"
+    return f"{-days_left} d overdue"
+
+
+def _style(days_left: int) -> str:
+    if days_left < 0:
+        return "red"
+    return "yellow" if days_left <= 2 else ""
+
+
+def print_due(items: Sequence[DueItem], today: date, last_day: date,
+              worker_name: Callable[[str], str]) -> None:
+    """Print `items` (already sorted most urgent first) grouped by worker."""
+    out().print(Text(f"Due by {last_day} (as of {today}): {len(items)} item(s)", style="bold"))
+    groups: dict[str, list[DueItem]] = {}
+    for item in items:  # dicts keep insertion order: a worker's first item is their most urgent
+        groups.setdefault(item.worker, []).append(item)
+    for worker, rows in groups.items():
+        name = worker_name(worker)
+        title = f"{worker} ({name})" if name != worker else worker
+        table = Table(title=f"{title}, {len(rows)} item(s)", title_justify="left",
+                      header_style="bold", box=None, pad_edge=False, show_edge=False)
+        for column in ("case", "initials", "kind", "due", "when", "message"):
+            table.add_column(column, overflow="fold", no_wrap=column != "message")
+        for item in rows:
+            table.add_row(item.case, item.initials, item.kind, item.due.isoformat(),
+                          _when(item.days_left), item.message, style=_style(item.days_left))
+        out().print()
+        out().print(table)
