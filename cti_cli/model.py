@@ -113,6 +113,12 @@ def _str_or_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+People = Annotated[
+    list[ShortText],
+    BeforeValidator(_str_or_list, json_schema_input_type=list[str] | str),
+]
+
+
 class Model(BaseModel):
     """Shared policy: unknown keys are errors, input never echoes back (GDPR art. 9)."""
 
@@ -155,18 +161,15 @@ class Contact(Model):
     date: ISODate
     kind: ContactKind = "meeting"
     minutes: Annotated[int, Field(ge=0, le=24 * 60)] | None = None
-    with_: Annotated[
-        list[ShortText],
-        BeforeValidator(_str_or_list, json_schema_input_type=list[str] | str),
-    ] = Field(default_factory=list, alias="with")
+    with_: People = Field(default_factory=list, alias="with")
     place: ShortText | None = None
     note: Text | None = None
 
 
 class Appointment(Model):
     date: ISODate
-    time: HHMM | None = Field(default=None, description='Local time "HH:MM".')
-    with_: ShortText | None = Field(default=None, alias="with")
+    time: HHMM | None = Field(default=None, description='Local time "HH:MM" (quote it).')
+    with_: People = Field(default_factory=list, alias="with")
     place: ShortText | None = None
     note: Text | None = None
 

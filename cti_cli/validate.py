@@ -57,10 +57,17 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
+def clean_loc(loc: Any) -> tuple[Any, ...]:
+    """Drop pydantic's union-member labels (`function-before[...]`, `bool`, `NotApplicable`):
+    they are not keys of the file."""
+    return tuple(p for p in loc if not (isinstance(p, str) and (
+        "[" in p or p[:1].isupper() or p in ("bool", "int", "str"))))
+
+
 def _message(err: Any) -> tuple[str, str, str | None]:
     """(code, message, hint) for one pydantic error, without the input value."""
     kind = err["type"]
-    loc = tuple(err["loc"])
+    loc = clean_loc(err["loc"])
     dotted = ".".join(str(p) for p in loc) or "the file"
     msg = err["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
@@ -69,6 +76,8 @@ def _message(err: Any) -> tuple[str, str, str | None]:
         close = difflib.get_close_matches(key, choices, n=1)
         hint = (f"did you mean '{close[0]}'?" if close
                 else f"allowed here: {', '.join(choices)}" if choices else None)
+        if choices == ["na"]:
+            hint = 'inside { } a comma starts a new key: quote the reason, {na: "a, b"}'
         return "E101", f"unknown key '{key}'", hint
     if kind == "missing":
         return "E102", f"'{dotted}' is required but missing", f"add '{loc[-1]}:' here"
@@ -107,8 +116,15 @@ def validate(parsed: Parsed, path: str) -> tuple[Case | None, list[Finding]]:
         return Case.model_validate(data), []
     except ValidationError as exc:
         findings = []
-        for err in exc.errors(include_input=False, include_url=False):
-            loc = tuple(err["loc"])
+        errors = exc.errors(include_input=False, include_url=False)
+        locs = [clean_loc(e["loc"]) for e in errors]
+        seen: set[tuple[Any, ...]] = set()
+        for err, loc in zip(errors, locs, strict=True):
+            if any(len(other) > len(loc) and other[:len(loc)] == loc for other in locs):
+                continue  # a union's other member got further: its error is the useful one
+            if loc in seen and err["type"] not in ("extra_forbidden", "missing"):
+                continue  # one message per place
+            seen.add(loc)
             code, message, hint = _message(err)
             on_key = err["type"] in ("extra_forbidden", "missing")
             line, col = parsed.position(loc if err["type"] != "missing" else loc[:-1],
