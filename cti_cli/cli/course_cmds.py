@@ -123,6 +123,7 @@ def goal_add(
     case: Case,
     text: Annotated[str, typer.Argument(help="The goal in the citizen's words.")],
     domain: Annotated[str, typer.Option("--domain", help="Life domain, e.g. housing.")],
+    day: Date = None,
     no_commit: NoCommit = False,
 ) -> int:
     """Add a goal to the long-term plan (at most 3); prints its id.
@@ -134,7 +135,7 @@ def goal_add(
     from ..commands.course import goal_add as run
 
     CTX.no_commit = no_commit
-    return run(CTX, case, text, domain=domain)
+    return run(CTX, case, text, domain=domain, day=day)
 
 
 @network_app.command("add")
@@ -145,6 +146,7 @@ def network_add(
     phone: Annotated[str | None, typer.Option("--phone")] = None,
     anchor: Annotated[bool, typer.Option("--anchor", help="Holds long-term responsibility "
                                          "after the course (one person).")] = False,
+    day: Date = None,
     no_commit: NoCommit = False,
 ) -> int:
     """Add a person to the support network.
@@ -156,7 +158,7 @@ def network_add(
     from ..commands.course import network_add as run
 
     CTX.no_commit = no_commit
-    return run(CTX, case, name, role=role, phone=phone, anchor=anchor)
+    return run(CTX, case, name, role=role, phone=phone, anchor=anchor, day=day)
 
 
 @app.command()
@@ -165,6 +167,8 @@ def appointment(
     at: Annotated[str, typer.Option("--at", help='"YYYY-MM-DD HH:MM"')],
     with_: Annotated[str, typer.Option("--with", help="Who the meeting is with.")],
     place: Annotated[str | None, typer.Option("--place")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="The day it is agreed "
+                                            "(YYYY-MM-DD); default today.")] = None,
     no_commit: NoCommit = False,
 ) -> int:
     """Plan a meeting.
@@ -176,7 +180,7 @@ def appointment(
     from ..commands.course import appointment as run
 
     CTX.no_commit = no_commit
-    return run(CTX, case, at=at, with_=with_, place=place)
+    return run(CTX, case, at=at, with_=with_, place=place, day=day)
 
 
 @app.command()

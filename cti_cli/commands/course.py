@@ -94,6 +94,8 @@ def tick(ctx: Ctx, ref: str, item: str, *, day: str | None, na: str | None,
             del marks[gate][item]
             if not marks[gate]:
                 del marks[gate]
+            if not marks:
+                del editor.doc["checklists"]
         else:
             marks[gate][item] = store.to_yaml({"na": na} if na is not None else when)
         editor.changed = True
@@ -136,7 +138,9 @@ def close(ctx: Ctx, ref: str, *, reason: str, day: str | None, note: str | None)
     with store.editing(folder, path) as editor:
         step = course.close(method, editor.case, reason, when, lang=lang)
         editor.append("phases", {"name": "closed", "start": when})
-        closed: dict[str, Any] = {"date": when, "reason": reason}
+        # a second date object: ruamel writes one object used twice as an anchor and alias,
+        # which case files forbid (E006)
+        closed: dict[str, Any] = {"date": date.fromordinal(when.toordinal()), "reason": reason}
         if note:
             closed["note"] = note
         editor.set("closed", closed)
@@ -173,12 +177,22 @@ def transfer(ctx: Ctx, ref: str, *, worker: str, day: str | None, reason: str | 
     return 0
 
 
-def goal_add(ctx: Ctx, ref: str, text: str, *, domain: str) -> int:
+def _in_course(case: Case, when: date) -> None:
+    """A change dated `when` must fall while the course runs (the file keeps no such date)."""
+    if when < case.phases[0].start:
+        raise UsageError(f"--date {when} is before case {case.id} began ({case.phases[0].start})")
+    if case.closed is not None and when >= case.closed.date:
+        raise RuleViolation(f"case {case.id} was closed on {case.closed.date}")
+
+
+def goal_add(ctx: Ctx, ref: str, text: str, *, domain: str, day: str | None = None) -> int:
     domain = _choice(domain, DOMAINS, "--domain")
     if not text.strip():
         raise UsageError("a goal needs a text")
     folder, path, _method, lang = _setup(ctx, ref)
+    when = _past(day)
     with store.editing(folder, path) as editor:
+        _in_course(editor.case, when)
         goal_id = course.check_goal(editor.case, lang)
         editor.append("goals", {"id": goal_id, "text": text, "domain": domain})
     record(ctx, folder, path, action="goal", subject=f"{editor.case.id}: goal {goal_id} "
@@ -188,11 +202,13 @@ def goal_add(ctx: Ctx, ref: str, text: str, *, domain: str) -> int:
 
 
 def network_add(ctx: Ctx, ref: str, name: str, *, role: str, phone: str | None,
-                anchor: bool) -> int:
+                anchor: bool, day: str | None = None) -> int:
     if not name.strip():
         raise UsageError("a network person needs a name")
     folder, path, _method, lang = _setup(ctx, ref)
+    when = _past(day)
     with store.editing(folder, path) as editor:
+        _in_course(editor.case, when)
         if anchor:
             course.check_anchor(editor.case, lang)
         entry: dict[str, Any] = {"name": name, "role": role}
@@ -206,18 +222,24 @@ def network_add(ctx: Ctx, ref: str, name: str, *, role: str, phone: str | None,
     return 0
 
 
-def appointment(ctx: Ctx, ref: str, *, at: str, with_: str, place: str | None) -> int:
+def appointment(ctx: Ctx, ref: str, *, at: str, with_: str, place: str | None,
+                day: str | None = None) -> int:
     try:
         when = datetime.strptime(at, "%Y-%m-%d %H:%M")
     except ValueError:
         raise UsageError(f"--at {at!r} is not a date and time",
                          hint='write it as "YYYY-MM-DD HH:MM", e.g. "2026-03-02 10:00"') from None
+    agreed = parse_date(day)
+    if when.date() < agreed:
+        raise UsageError(f"--at {at} is before {agreed}: an appointment is for what is planned",
+                         hint="log a meeting that took place with `cti log`")
     folder, path, _method, _lang = _setup(ctx, ref)
     entry: dict[str, Any] = {"date": when.date(), "time": when.strftime("%H:%M"),
                              "with": with_}
     if place:
         entry["place"] = place
-    case = store.append_entry(folder, path, "appointments", entry, check=_open_case)
+    case = store.append_entry(folder, path, "appointments", entry,
+                              check=lambda case, _entry: _in_course(case, agreed))
     record(ctx, folder, path, action="appointment",
            subject=f"{case.id}: appointment {when:%Y-%m-%d %H:%M}", trailers={"Phase": case.phase})
     return 0
