@@ -277,9 +277,19 @@ def _syntax_error(exc: yaml.YAMLError, text: str) -> ReadError:
     if "end of stream" in problem and getattr(exc, "context_mark", None) is not None:
         mark = exc.context_mark  # type: ignore[attr-defined]  # where the quote was opened
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if isinstance(exc, yaml.reader.ReaderError):
+        # a control character: libyaml gives a UTF-8 byte offset and no mark
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        problem = f"control character U+{exc.character:04X} in the text"
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     lines = text.splitlines()
-    if 0 < line <= len(lines) and "\t" in lines[line - 1]:
+    if any(ln.startswith(("<<<<<<< ", ">>>>>>> ")) for ln in lines):
+        hint = ("the file holds git conflict markers (<<<<<<<, =======, >>>>>>>): finish the "
+                "merge (`cti sync`) or keep one side in an editor")
+    elif isinstance(exc, yaml.reader.ReaderError):
+        hint = "remove the character (often pasted from another program)"
+    elif 0 < line <= len(lines) and "\t" in lines[line - 1]:
         hint = "YAML indents with spaces, never tabs: replace the tab by spaces"
     else:
         hint = next((h for needle, h in _HINTS if needle in str(exc)), "fix the YAML syntax here")
