@@ -54,7 +54,8 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     for c in columns:
         t.add_column(c, justify="right" if c in right else "left", overflow="fold")
     for row in rows:
-        t.add_row(*["" if v is None else _m(str(v)) for v in row])
+        # Text, not str: a note with [brackets] must not be read as rich markup
+        t.add_row(*[Text("" if v is None else _m(str(v))) for v in row])
     return t
 
 
@@ -80,7 +81,7 @@ def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     t.add_column(style="bold")
     t.add_column()
     for k, v in pairs:
-        t.add_row(k, "" if v is None else _m(str(v)))
+        t.add_row(Text(k), Text("" if v is None else _m(str(v))))
     if title:
         out().print(Text(_m(title), style="bold underline"))
     out().print(t)

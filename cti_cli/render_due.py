@@ -45,7 +45,8 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
         for column in ("case", "initials", "kind", "due", "when", "message"):
             table.add_column(column, overflow="fold", no_wrap=column != "message")
         for item in rows:
-            table.add_row(item.case, item.initials, item.kind, item.due.isoformat(),
-                          _when(item.days_left), item.message, style=_style(item.days_left))
+            cells = (item.case, item.initials, item.kind, item.due.isoformat(),
+                     _when(item.days_left), item.message)
+            table.add_row(*map(Text, cells), style=_style(item.days_left))
         out().print()
         out().print(table)
