@@ -257,7 +257,7 @@ KIND_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "checklist": "Tjekliste",
         "appointment": "Aftale",
         "no_contact": "Ingen kontakt",
-        "contact_period": "Kontakt i perioden",
+        "contact_period": "Lang kontaktskabelse",
         "caseload": "Sagsstamme",
     },
     "en": {
@@ -267,7 +267,7 @@ KIND_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "checklist": "Checklist",
         "appointment": "Appointment",
         "no_contact": "No contact",
-        "contact_period": "Contact this period",
+        "contact_period": "Long contact period",
         "caseload": "Caseload",
     },
 }

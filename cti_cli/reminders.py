@@ -22,9 +22,10 @@ handover_meeting   phase1..phase3, no date in `handover.meetings`,    planned en
                    and planned end − 1 month is near
 checklist          phase1..phase3, the gate that leaves the current   planned end of the phase
                    phase has blocking items, and that end is near
-appointment        an appointment dated exactly today + 1, whatever   the appointment's date
-                   the horizon (the worker reminds the citizen       (one item per case and
-                   today, e.g. by SMS; manual p.13)                   day)
+appointment        an appointment dated the next day, or on Fri/Sat   the appointment's date
+                   up to Monday (weekday cron), whatever the horizon (one item per case and
+                   (the worker reminds the citizen, e.g. by SMS;      day)
+                   manual p.13)
 no_contact         today − reference > rhythm, where reference is     reference + rhythm
                    the last contact on or before today, or the
                    current phase's start if none; rhythm is the
@@ -133,6 +134,16 @@ def due_items(
 
 def _urgency(item: DueItem) -> tuple[int, str, int, date]:
     return (item.days_left, item.case, KINDS.index(item.kind), item.due)
+
+
+def remind_days(today: date) -> list[date]:
+    """The days whose appointments are reminded today: tomorrow, and on a Friday or Saturday
+    also up to Monday, since the morning run is usually on weekdays only (manual p.13:
+    remind the citizen the day before)."""
+    days = [today + timedelta(days=1)]
+    while days[-1].weekday() in (5, 6):  # Saturday, Sunday
+        days.append(days[-1] + timedelta(days=1))
+    return days
 
 
 def rhythm_days(phase: str, config: TeamConfig, method: Method) -> int | None:
@@ -250,15 +261,17 @@ class _Engine:
     # --- the day before a meeting --------------------------------------------------------
 
     def appointment(self, case: Case) -> list[DueItem]:
-        tomorrow = self.today + timedelta(days=1)
-        todays = [a for a in case.appointments if a.date == tomorrow]
-        if not todays:
-            return []
-        # Times only: `with`, `place` and `note` are free text and may be personal.
-        times = sorted(a.time for a in todays if a.time)
-        shown = (" " + ", ".join(times)) if times else ""
-        text = "appointment" if len(todays) == 1 else "appointments"
-        return [self.item(case, "appointment", tomorrow, text, n=len(todays), times=shown)]
+        items = []
+        for day in remind_days(self.today):
+            todays = [a for a in case.appointments if a.date == day]
+            if not todays:
+                continue
+            # Times only: `with`, `place` and `note` are free text and may be personal.
+            times = sorted(a.time for a in todays if a.time)
+            shown = (" " + ", ".join(times)) if times else ""
+            text = "appointment" if len(todays) == 1 else "appointments"
+            items.append(self.item(case, "appointment", day, text, n=len(todays), times=shown))
+        return items
 
     # --- states --------------------------------------------------------------------------
 

@@ -334,3 +334,12 @@ def test_six_month_courses(method: Method) -> None:
     team = config(team={"course_months": 6})
     (item,) = of(run([case("phase1")], D0 + timedelta(days=50), method, team), "phase_end")
     assert item.due == add_months(D0, 2)
+
+
+def test_friday_run_reminds_of_monday_appointments() -> None:
+    from cti_cli.reminders import remind_days
+
+    friday = date(2026, 11, 27)
+    assert friday.weekday() == 4
+    assert remind_days(friday) == [date(2026, 11, 28), date(2026, 11, 29), date(2026, 11, 30)]
+    assert remind_days(date(2026, 11, 25)) == [date(2026, 11, 26)]
