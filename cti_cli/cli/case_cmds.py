@@ -105,9 +105,10 @@ def list_(
     = None,
     phase: Annotated[str | None, typer.Option("--phase", help="Only cases in this phase.")]
     = None,
+    all_: Annotated[bool, typer.Option("--all", "-a", help="Closed cases too.")] = False,
     as_json: Json = False,
 ) -> int:
-    """One row per case.
+    """One row per open case (closed ones too with --all).
 
     \b
     Example:
@@ -115,7 +116,7 @@ def list_(
     """
     from ..commands.case import list_cases
 
-    return list_cases(CTX, worker=worker, phase=phase, as_json=as_json)
+    return list_cases(CTX, worker=worker, phase=phase, as_json=as_json, all_=all_)
 
 
 @app.command()

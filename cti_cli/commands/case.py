@@ -5,13 +5,15 @@ from __future__ import annotations
 import difflib
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import render, store
 from ..errors import CtiError, UsageError
-from ..model import CONTACT_KINDS, TARGET_GROUPS, TRANSITION_KINDS, Case
 from .context import Ctx, parse_date
 from .record import record
+
+if TYPE_CHECKING:  # the model loads where a command validates, not for `list`
+    from ..model import Case
 
 
 def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
@@ -25,6 +27,8 @@ def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
 def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: str,
         transition: str | None, name: str | None, case_id: str | None, day: str | None,
         municipality: str | None = None) -> int:
+    from ..model import TARGET_GROUPS, TRANSITION_KINDS
+
     folder = ctx.folder()
     start = parse_date(day)
     moved = parse_date(transition_date, "--transition-date")
@@ -57,6 +61,8 @@ def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: st
 
 def log(ctx: Ctx, ref: str, note: str, *, kind: str, minutes: int | None,
         with_: list[str] | None, place: str | None, day: str | None) -> int:
+    from ..model import CONTACT_KINDS
+
     folder = ctx.folder()
     when = parse_date(day)
     kind = _choice(kind, CONTACT_KINDS, "--kind")
@@ -101,16 +107,20 @@ def show(ctx: Ctx, ref: str, *, as_json: bool) -> int:
     return 0
 
 
-def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool) -> int:
+def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool,
+               all_: bool = False) -> int:
+    """Current courses by default; closed ones with `--all` or `--phase closed`."""
     folder = ctx.folder()
-    entries = store.load_all(folder)
-    bad = [e for e in entries if e.case is None]
-    cases = [e.case for e in entries if e.case is not None]
+    # summaries only: a cached folder is listed without parsing or building a model
+    entries = store.load_all(folder, cases=False)
+    bad = [e for e in entries if e.summary is None]
+    rows = [_row(e.summary) for e in entries if e.summary is not None]
     if worker:
-        cases = [c for c in cases if c.worker == worker]
+        rows = [r for r in rows if r["worker"] == worker]
     if phase:
-        cases = [c for c in cases if c.phase == phase]
-    rows = [_row(c) for c in cases]
+        rows = [r for r in rows if r["phase"] == phase]
+    elif not all_:
+        rows = [r for r in rows if r["phase"] != "closed"]
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif rows:
@@ -127,16 +137,16 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
     return 0
 
 
-def _row(case: Case) -> dict[str, Any]:
-    last = max((c.date for c in case.contacts), default=None)
+def _row(summary: dict[str, Any]) -> dict[str, Any]:
+    last = summary["last_contact"]
     return {
-        "id": case.id,
-        "initials": case.citizen.initials,
-        "worker": case.worker,
-        "target_group": case.target_group,
-        "phase": case.phase,
-        "phase_start": case.phases[-1].start.isoformat(),
-        "transition_date": case.transition.date.isoformat(),
-        "contacts": len(case.contacts),
+        "id": summary["id"],
+        "initials": summary["initials"],
+        "worker": summary["worker"],
+        "target_group": summary["target_group"],
+        "phase": summary["phase"],
+        "phase_start": summary["phase_start"].isoformat(),
+        "transition_date": summary["transition_date"].isoformat(),
+        "contacts": summary["contacts"],
         "last_contact": last.isoformat() if last else None,
     }

@@ -6,9 +6,12 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..store import Folder, open_folder
+
+if TYPE_CHECKING:  # store (and pydantic) load when a command needs the folder, not for --help
+    from ..store import Folder
 
 
 @dataclass
@@ -20,6 +23,8 @@ class Ctx:
 
     def folder(self) -> Folder:
         if self._folder is None:
+            from ..store import open_folder
+
             self._folder = open_folder(self.directory, env=os.environ)
         return self._folder
 

@@ -1,0 +1,106 @@
+"""A cache of validated cases in `.cti/cache` (git-ignored), so reports over thousands of
+files need not parse them again.
+
+Why this is safe to trust:
+- a record is used only while its file has the same size, mtime_ns and inode as when it
+  was validated; any change (a byte, a touch, a replacement, a deletion) re-reads the file;
+- the cache file starts with a header naming the format, the cti version and a fingerprint
+  of the code that decides what a valid case is (model, reader, validation); a cache from
+  another version or schema is ignored and rebuilt;
+- the body carries a BLAKE2 checksum; a truncated or corrupt cache is ignored and rebuilt;
+- the body is plain data (dict, list, str, int, date) read by an unpickler that refuses
+  every class but the datetime types, so a planted cache file cannot run code.
+
+Stdlib only: `list` over a cached folder never imports pydantic or YAML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+CACHE_DIR = "cache"
+CACHE_FILE = "cases.v1"
+_FINGERPRINT_SOURCES = ("model.py", "yamlread.py", "validate.py", "cache.py", "store.py")
+_ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
+            ("datetime", "timedelta")}
+
+# name -> (size, mtime_ns, inode, summary, data-or-None)
+Record = tuple[int, int, int, dict[str, Any], dict[str, Any] | None]
+
+
+def fingerprint() -> str:
+    """The cti version and a hash of the code that defines a valid case."""
+    from . import __version__
+
+    h = hashlib.blake2b(digest_size=12)
+    here = Path(__file__).parent
+    for name in _FINGERPRINT_SOURCES:
+        with suppress(OSError):
+            h.update((here / name).read_bytes())
+    return f"{__version__}:{h.hexdigest()}"
+
+
+def _header() -> bytes:
+    return f"cti-cache {FORMAT} {fingerprint()}\n".encode("ascii")
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+        return super().find_class(module, name)
+
+
+def _path(state_dir: Path) -> Path:
+    return state_dir / CACHE_DIR / CACHE_FILE
+
+
+def load(state_dir: Path) -> dict[str, Record]:
+    """The records of a cache written by this very cti, or {} when there is none to trust."""
+    try:
+        raw = _path(state_dir).read_bytes()
+    except OSError:
+        return {}
+    header = _header()
+    if not raw.startswith(header):
+        return {}
+    digest, body = raw[len(header):len(header) + 32], raw[len(header) + 32:]
+    if hashlib.blake2b(body, digest_size=32).digest() != digest:
+        return {}
+    try:
+        records = _SafeUnpickler(io.BytesIO(body)).load()
+    except Exception:  # anything odd in a cache means: rebuild it
+        return {}
+    return records if isinstance(records, dict) else {}
+
+
+def save(state_dir: Path, records: dict[str, Record]) -> None:
+    """Write the cache atomically; a cache that cannot be written is no error (just slower)."""
+    body = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+    data = _header() + hashlib.blake2b(body, digest_size=32).digest() + body
+    target = _path(state_dir)
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cases.", suffix=".tmp", dir=target.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(tmp)
+
+
+def fresh(record: Record, st: os.stat_result) -> bool:
+    """Whether a record still describes the file as it is now."""
+    return (record[0], record[1], record[2]) == (st.st_size, st.st_mtime_ns, st.st_ino)
