@@ -403,7 +403,20 @@ def to_yaml(value: Any) -> Any:
         if all(isinstance(v, str) and len(v) < 30 for v in value) and len(value) <= 5:
             seq.fa.set_flow_style()
         return seq
+    if isinstance(value, str) and _yaml11_reads_otherwise(value):
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        return DoubleQuotedScalarString(value)
     return value
+
+
+def _yaml11_reads_otherwise(text: str) -> bool:
+    """`10:00` is a string to YAML 1.2 but 600 to YAML 1.1 readers (PyYAML, many editors'
+    tools): quote such strings so every reader of the file sees the same text."""
+    import yaml
+
+    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
+    return tag != "tag:yaml.org,2002:str"
 
 
 def verify_text(text: str, path: Path) -> Case:
