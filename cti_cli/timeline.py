@@ -190,7 +190,8 @@ def _deadlines(case: Case, schedule: Schedule | None, tentative: bool, method: M
                           f"doc:{point}", None))
     for a in case.appointments:
         if a.date >= today:
-            found.append((a.date, "appointment", " ".join(x for x in (a.time, a.with_) if x)))
+            who = a.with_ if isinstance(a.with_, str) else ", ".join(a.with_)
+            found.append((a.date, "appointment", " ".join(x for x in (a.time, who) if x)))
     found.sort(key=lambda f: f[0])
     return [Deadline(d, kind, (d - today).days, detail) for d, kind, detail in found]
 
