@@ -185,10 +185,23 @@ class Loaded:
 
 
 def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    """At most MAX_BYTES + 1 bytes of a regular file that lies in its own folder.
+
+    A symlink out of the folder is not followed: it could list another team's cases, or
+    echo a secret file's keys in error messages. A FIFO or device is not opened (the read
+    would block or never end), and a huge file is not read whole (decode refuses it).
+    """
+    from .yamlread import MAX_BYTES
+
     try:
+        if path.is_symlink() and path.resolve().parent != path.absolute().parent.resolve():
+            raise CtiError(f"{path} is a symbolic link to a file outside its folder: not read",
+                           hint="replace the link by the file itself, or remove it")
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise CtiError(f"{path} is not a regular file: not read")
         with path.open("rb") as fh:
             st = os.fstat(fh.fileno())
-            return fh.read(), st
+            return fh.read(MAX_BYTES + 1), st
     except FileNotFoundError:
         raise CaseNotFound(f"{path}: no such case file") from None
     except IsADirectoryError:
