@@ -299,8 +299,9 @@ def _syntax_error(exc: yaml.YAMLError, text: str) -> ReadError:
 def decode(raw: bytes) -> str:
     """UTF-8 text or a ReadError naming the line and column of the first bad byte."""
     if len(raw) > MAX_BYTES:
-        raise ReadError(f"the file is {len(raw) // 1024} KiB; a case file is at most "
-                        f"{MAX_BYTES // 1024} KiB", 1, 1, code="E008",
+        # the reader stops after MAX_BYTES + 1 bytes, so only "more than" is known
+        raise ReadError(f"the file is larger than {MAX_BYTES // 1024} KiB, the most a case "
+                        "file may be", 1, 1, code="E008",
                         hint="is this really a case file? move attachments out of the folder")
     try:
         text = raw.decode("utf-8-sig")
