@@ -305,3 +305,28 @@ documentation: {start: 2025-02-03}
     r = cti("-C", plain_folder, "check", "--date", "2025-05-10", cwd=plain_folder)
     assert "cases/c9.yaml:8:27: W301 warning: phase1 was planned to end 2025-05-03" in r.out
     assert "cases/c9.yaml:16:16: W307 warning: documentation point 'month3'" in r.out
+
+
+@pytest.mark.parametrize(("d0", "phase2_due"), [
+    (date(2023, 11, 30), date(2024, 2, 29)),  # leap year: Feb 29 exists
+    (date(2024, 11, 30), date(2025, 2, 28)),  # common year: clipped to Feb 28
+    (date(2024, 10, 31), date(2025, 1, 31)),
+])
+def test_month_ends_and_leap_years(d0: date, phase2_due: date) -> None:
+    c = case(transition={"date": d0}, phases=[{"name": "phase1", "start": d0}],
+             contacts=[{"date": d0}], documentation={"start": d0})
+    assert "W301" not in codes(c, phase2_due)
+    assert "W301" in codes(c, phase2_due + timedelta(1))
+    assert "W307" not in codes(c, phase2_due)  # month3 falls due with phase 2
+    missing = [i.message for i in issues(c, phase2_due + timedelta(1)) if i.code == "W307"]
+    assert missing == [f"documentation point 'month3' was due {phase2_due} and is not recorded"]
+
+
+def test_leap_day_transition_allows_phase1_from_jan_29() -> None:
+    c = case(transition={"date": date(2024, 2, 29)},
+             phases=[{"name": "phase1", "start": date(2024, 1, 29)}],
+             contacts=[{"date": date(2024, 1, 29)}], documentation={"start": date(2024, 1, 29)})
+    assert codes(c, date(2024, 2, 1)) == []
+    early = c.model_copy(update={"phases": [c.phases[0].model_copy(
+        update={"start": date(2024, 1, 28)})]})
+    assert codes(early, date(2024, 2, 1)) == ["E301"]
