@@ -345,6 +345,8 @@ def _yaml_rt() -> Any:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a person's long line
+    # one date object used twice must not become an &anchor/*alias: the reader refuses those
+    yaml.representer.ignore_aliases = lambda *_args: True
     return yaml
 
 

@@ -1,5 +1,6 @@
 """Registers every command group on the app; one module per area keeps each file short."""
 
-from . import case_cmds  # noqa: F401
-from . import course_cmds  # noqa: F401
-from . import due_cmds  # noqa: F401
+# ruff: noqa: F401, I001
+from . import case_cmds
+from . import course_cmds
+from . import due_cmds
