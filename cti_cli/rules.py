@@ -132,6 +132,13 @@ def _dated_past(case: Case) -> Iterator[tuple[Loc, date, str]]:
         yield ("closed", "date"), case.closed.date, "closing"
     for i, t in enumerate(case.transfers):
         yield ("transfers", i, "date"), t.date, "transfer"
+    if case.handover is not None:
+        for i, d in enumerate(case.handover.meetings):
+            yield ("handover", "meetings", i), d, "handover meeting"
+    for g, goal in enumerate(case.goals):
+        for a, action in enumerate(goal.actions):
+            if isinstance(action.done, date):
+                yield ("goals", g, "actions", a, "done"), action.done, "action done"
 
 
 def no_future_records(ctx: RuleContext) -> Iterator[Issue]:

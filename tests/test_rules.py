@@ -330,3 +330,24 @@ def test_leap_day_transition_allows_phase1_from_jan_29() -> None:
     early = c.model_copy(update={"phases": [c.phases[0].model_copy(
         update={"start": date(2024, 1, 28)})]})
     assert codes(early, date(2024, 2, 1)) == ["E301"]
+
+
+def test_future_handover_meeting_and_action_done_are_errors() -> None:
+    from datetime import date as _date
+
+    from cti_cli.model import Case
+    from cti_cli.rules import RuleContext, no_future_records
+
+    case = Case.model_validate({
+        "id": "x", "citizen": {"initials": "AB"}, "target_group": "other", "worker": "anna",
+        "transition": {"date": "2026-03-01"},
+        "phases": [{"name": "contact", "start": "2026-02-01"}],
+        "handover": {"meetings": ["2026-12-01"]},
+        "goals": [{"id": "g1", "text": "t", "domain": "housing",
+                   "actions": [{"text": "a", "done": "2026-12-02"}]}],
+    })
+    issues = list(no_future_records(RuleContext(case=case, today=_date(2026, 11, 26))))
+    assert [(i.code, i.loc) for i in issues] == [
+        ("E206", ("handover", "meetings", 0)),
+        ("E206", ("goals", 0, "actions", 0, "done")),
+    ]
