@@ -104,3 +104,55 @@ def save(state_dir: Path, records: dict[str, Record]) -> None:
 def fresh(record: Record, st: os.stat_result) -> bool:
     """Whether a record still describes the file as it is now."""
     return (record[0], record[1], record[2]) == (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+# --- per-case proof for edits ---------------------------------------------------------------
+# `cti log` touches one case: it looks up only that case's proof, keyed by the SHA-256 of the
+# file's bytes (no mtime race), to skip re-validating a file it wrote itself.
+
+PROOF_DIR = "proof"
+
+
+def _proof_path(state_dir: Path, case_id: str) -> Path:
+    return state_dir / CACHE_DIR / PROOF_DIR / f"{case_id}.v1"
+
+
+def load_proof(state_dir: Path, case_id: str, sha256: str) -> dict[str, Any] | None:
+    """The validated data (`model_dump`) of the case whose file has exactly this hash."""
+    try:
+        raw = _proof_path(state_dir, case_id).read_bytes()
+    except OSError:
+        return None
+    header = _header()
+    if not raw.startswith(header):
+        return None
+    digest, body = raw[len(header):len(header) + 32], raw[len(header) + 32:]
+    if hashlib.blake2b(body, digest_size=32).digest() != digest:
+        return None
+    try:
+        proof = _SafeUnpickler(io.BytesIO(body)).load()
+    except Exception:
+        return None
+    if not isinstance(proof, dict) or proof.get("sha256") != sha256:
+        return None
+    data = proof.get("data")
+    return data if isinstance(data, dict) else None
+
+
+def save_proof(state_dir: Path, case_id: str, sha256: str, data: dict[str, Any]) -> None:
+    """Remember that the file with this hash validated to `data`."""
+    body = pickle.dumps({"sha256": sha256, "data": data}, protocol=pickle.HIGHEST_PROTOCOL)
+    blob = _header() + hashlib.blake2b(body, digest_size=32).digest() + body
+    target = _proof_path(state_dir, case_id)
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".proof.", suffix=".tmp", dir=target.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, target)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(tmp)
