@@ -316,6 +316,15 @@ def decode(raw: bytes) -> str:
         i = text.index("\x00")
         raise ReadError("the file holds NUL bytes: it is binary, not a case file",
                         text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i), code="E002")
+    if "<<<<<<<" in text:  # cheap test first: merge (and ruamel) load only for such files
+        from .merge import has_conflict_markers
+
+        markers = has_conflict_markers(text)
+        if markers:
+            shown = ", ".join(map(str, markers[:6])) + (" …" if len(markers) > 6 else "")
+            raise ReadError(f"unresolved merge conflict (marker lines {shown})", markers[0], 1,
+                            code="E009", hint="keep one side's value, delete the lines "
+                            "<<<<<<<, ======= and >>>>>>>, save, then run `cti sync`")
     return text
 
 
