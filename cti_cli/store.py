@@ -195,10 +195,11 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
 
     try:
         if path.is_symlink() and path.resolve().parent != path.absolute().parent.resolve():
-            raise CtiError(f"{path} is a symbolic link to a file outside its folder: not read",
+            raise CtiError(f"{display_path(path)} is a symbolic link to a file outside its "
+                           "folder: not read",
                            hint="replace the link by the file itself, or remove it")
         if path.exists() and not path.is_dir() and not path.is_file():
-            raise CtiError(f"{path} is not a regular file: not read")
+            raise CtiError(f"{display_path(path)} is not a regular file: not read")
         with path.open("rb") as fh:
             st = os.fstat(fh.fileno())
             return fh.read(MAX_BYTES + 1), st
