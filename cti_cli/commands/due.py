@@ -50,7 +50,7 @@ def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as
     except MethodError as exc:
         raise CtiError(str(exc), hint="fix the team's method.yaml") from None
 
-    entries = store.load_all(folder)
+    entries = store.load_all(folder, open_only=True)  # reminders are for open courses
     for entry in entries:
         if entry.case is None:
             _problem(f"{folder.rel(entry.path)} cannot be read, so it is left out of the "
