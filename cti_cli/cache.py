@@ -32,8 +32,10 @@ _FINGERPRINT_SOURCES = ("model.py", "yamlread.py", "validate.py", "cache.py", "s
 _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
             ("datetime", "timedelta")}
 
-# name -> (size, mtime_ns, inode, summary, data-or-None)
-Record = tuple[int, int, int, dict[str, Any], dict[str, Any] | None]
+# name -> ((size, mtime_ns, inode, ctime_ns), summary, data-or-None). ctime too: a file
+# deleted and re-created with the same size and mtime may get the freed inode back.
+Key = tuple[int, int, int, int]
+Record = tuple[Key, dict[str, Any], dict[str, Any] | None]
 
 
 def fingerprint() -> str:
@@ -101,9 +103,13 @@ def save(state_dir: Path, records: dict[str, Record]) -> None:
             os.unlink(tmp)
 
 
+def key(st: os.stat_result) -> Key:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
 def fresh(record: Record, st: os.stat_result) -> bool:
     """Whether a record still describes the file as it is now."""
-    return (record[0], record[1], record[2]) == (st.st_size, st.st_mtime_ns, st.st_ino)
+    return record[0] == key(st)
 
 
 # --- per-case proof for edits ---------------------------------------------------------------

@@ -560,7 +560,9 @@ def _cold(path: Path) -> tuple[Entry, Any]:
         return entry, None  # changed between read and stat: do not vouch for it
     # full data only for open cases: years of closed ones would make every read slow
     data = entry.case.model_dump(exclude_unset=True) if entry.case.is_open else None
-    return entry, (st.st_size, st.st_mtime_ns, st.st_ino, entry.summary, data)
+    from . import cache
+
+    return entry, (cache.key(st), entry.summary, data)
 
 
 def _cold_batch(paths: list[Path]) -> list[Any]:
@@ -590,7 +592,7 @@ def _read_cold(paths: list[Path], closed_cases: bool, on_progress: Callable[[int
         for chunk, done in zip(chunks, pool.map(_cold_batch, chunks), strict=True):
             for p, record in zip(chunk, done, strict=True):
                 # files the worker could not vouch for are read again here, with findings
-                usable = record is not None and (record[4] is not None or not closed_cases)
+                usable = record is not None and (record[2] is not None or not closed_cases)
                 results.append((None, record) if usable else _cold(p))
             if on_progress:
                 on_progress(len(chunk))
@@ -628,12 +630,12 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True) -> 
                 st = None
             rec = records.get(name)
             usable = (rec is not None and st is not None and cache.fresh(rec, st)
-                      and (rec[4] is not None or not cases
-                           or (open_only and not rec[3]["open"])))
+                      and (rec[2] is not None or not cases
+                           or (open_only and not rec[1]["open"])))
             if usable:
                 assert rec is not None
                 new_records[name] = rec
-                if open_only and not rec[3]["open"]:
+                if open_only and not rec[1]["open"]:
                     continue
                 entries.append(_from_record(path, rec, cases))
             else:
@@ -650,7 +652,7 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True) -> 
                     progress.close()
             for i, path, (entry, record) in zip(cold_at, cold, done, strict=True):
                 if record is not None:
-                    if now - record[1] > RACY_NS:
+                    if now - max(record[0][1], record[0][3]) > RACY_NS:
                         new_records[path.name] = record
                     if entry is None or not cases:
                         entry = _from_record(path, record, cases)
@@ -662,7 +664,7 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True) -> 
         if gc_was:
             gc.enable()
     if records.keys() != new_records.keys() or any(
-            records[k][:3] != r[:3] for k, r in new_records.items()):
+            records[k][0] != r[0] for k, r in new_records.items()):
         with suppress(OSError):
             ensure_state_dir(folder)
             cache.save(state, new_records)
@@ -670,7 +672,7 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True) -> 
 
 
 def _from_record(path: Path, rec: Any, with_case: bool) -> Entry:
-    summary, data = rec[3], rec[4]
+    summary, data = rec[1], rec[2]
     case = construct_case(data) if with_case and data is not None else None
     return Entry(path, case, (), summary=summary)
 

@@ -1,0 +1,209 @@
+"""The cache of validated cases is used only while it is provably current; the fast append
+keeps `log`'s promises (only added lines, valid, concurrent writers safe)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cti_cli import cache, store
+from cti_cli.fastappend import insert_entry
+from cti_cli.model import CASE_ID_PATTERN
+from cti_cli.store import open_folder
+from cti_cli.yamlread import parse
+
+CASE = """\
+# yaml-language-server: $schema=../schemas/case.schema.json
+id: {id}
+citizen:
+  initials: MK
+target_group: homelessness
+worker: anna
+transition:
+  kind: move_in
+  date: 2026-03-01
+phases:
+- name: contact
+  start: 2026-02-10
+contacts:
+- id: c000001
+  date: 2026-02-11
+  kind: meeting
+  with: [citizen]
+  note: Første møde  # skrevet i hånden
+  # hører til første kontakt
+# hører til planen
+plan: Bolig først.
+"""
+OLD = 1_700_000_000  # an mtime well in the past: not "racy"
+
+
+@pytest.fixture(autouse=True)
+def _no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files made by a test are seconds old at most: trust them as if older."""
+    monkeypatch.setattr(store, "RACY_NS", -1)
+
+
+def _make(root: Path, n: int = 3) -> list[Path]:
+    paths = []
+    for i in range(1, n + 1):
+        p = root / "cases" / f"2026-00{i}.yaml"
+        p.write_text(CASE.format(id=f"2026-00{i}"), "utf-8")
+        os.utime(p, (OLD, OLD))
+        paths.append(p)
+    return paths
+
+
+def _ids(folder: store.Folder, **kw: bool) -> list[tuple[str, int]]:
+    return [(e.path.stem, e.summary["contacts"] if e.summary else -1)
+            for e in store.load_all(folder, **kw)]
+
+
+def test_case_id_pattern_matches_model() -> None:
+    assert store.CASE_ID_RE.pattern == CASE_ID_PATTERN[1:-1]
+
+
+def test_cache_is_used_and_equals_a_fresh_read(plain_folder: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _make(plain_folder)
+    folder = open_folder(plain_folder)
+    first = store.load_all(folder)
+    assert cache.load(folder.state_dir).keys() == {f"2026-00{i}.yaml" for i in (1, 2, 3)}
+    monkeypatch.setattr(store, "load_entry", lambda *a, **k: pytest.fail("not cached"))
+    again = store.load_all(folder, open_only=True)
+    assert [e.case for e in again] == [e.case for e in first]
+    for a, b in zip(again, first, strict=True):
+        assert a.case is not None and b.case is not None
+        assert a.case.model_dump() == b.case.model_dump()
+        assert a.case.model_fields_set == b.case.model_fields_set
+        assert a.case.contacts[0].with_ == ["citizen"]
+
+
+@pytest.mark.parametrize("change", ["byte", "touch", "same_size", "delete", "corrupt",
+                                    "version", "truncate"])
+def test_any_change_rebuilds(plain_folder: Path, change: str,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _make(plain_folder)
+    folder = open_folder(plain_folder)
+    assert _ids(folder) == [(p.stem, 1) for p in paths]
+    target = paths[1]
+    cache_file = folder.state_dir / cache.CACHE_DIR / cache.CACHE_FILE
+    expected = [(p.stem, 1) for p in paths]
+    if change == "byte":  # one more contact, same mtime as before
+        target.write_text(CASE.format(id=target.stem).replace(
+            "# hører til planen", "- date: 2026-02-12\n# hører til planen"), "utf-8")
+        os.utime(target, (OLD, OLD))
+        expected[1] = (target.stem, 2)
+    elif change == "touch":
+        os.utime(target, (OLD + 5, OLD + 5))
+    elif change == "same_size":  # replaced (new inode), same size and mtime, invalid now
+        text = target.read_text("utf-8").replace("worker: anna", "worker: 4nna")
+        target.unlink()
+        target.write_text(text.replace("target_group: homelessness",
+                                       "target_group: homelessnesz"), "utf-8")
+        os.utime(target, (OLD, OLD))
+        expected[1] = (target.stem, -1)
+    elif change == "delete":
+        target.unlink()
+        del expected[1]
+    elif change == "corrupt":
+        data = bytearray(cache_file.read_bytes())
+        data[-5] ^= 0xFF
+        cache_file.write_bytes(bytes(data))
+    elif change == "truncate":
+        cache_file.write_bytes(cache_file.read_bytes()[:40])
+    elif change == "version":
+        monkeypatch.setattr(cache, "fingerprint", lambda: "9.9.9:other-schema")
+    reads: list[Path] = []
+    real = store.load_entry
+    monkeypatch.setattr(store, "load_entry", lambda p, **k: reads.append(p) or real(p, **k))
+    assert _ids(folder) == expected
+    if change in ("corrupt", "truncate", "version"):
+        assert len(reads) == 3  # nothing trusted
+    elif change == "delete":
+        assert reads == []
+    else:
+        assert reads == [target]
+    reads.clear()
+    assert _ids(folder) == expected  # and the rebuilt cache is right
+    assert reads == ([target] if change == "same_size" else [])  # invalid files: never cached
+
+
+def test_planted_cache_cannot_run_code(plain_folder: Path) -> None:
+    import hashlib
+    import pickle
+
+    folder = open_folder(plain_folder)
+    body = pickle.dumps({"x.yaml": os.system})
+    path = folder.state_dir / cache.CACHE_DIR / cache.CACHE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(cache._header() + hashlib.blake2b(body, digest_size=32).digest() + body)
+    assert cache.load(folder.state_dir) == {}
+
+
+def test_insert_keeps_comments_and_places(tmp_path: Path) -> None:
+    text = CASE.format(id="2026-001")
+    entry = {"id": "c000002", "date": date(2026, 2, 12), "kind": "phone", "minutes": 15,
+             "with": ["citizen", "bror"], "note": "Ringede: alt vel # ikke en kommentar"}
+    new = insert_entry(text, "contacts", entry)
+    assert new is not None
+    old_data = parse(text).data
+    assert parse(new).data == {**old_data, "contacts": [*old_data["contacts"], entry]}
+    added = new.replace("  # hører til første kontakt\n", "  # hører til første kontakt\nX", 1)
+    assert added.split("X", 1)[1].startswith("- id: c000002\n")
+    assert new.index("# hører til planen") > new.index("c000002")
+    assert insert_entry(text.replace("contacts:\n- id", "contacts: [{id").replace(
+        "  # hører til første kontakt\n", ""), "contacts", entry) is None
+    assert insert_entry(text, "appointments", entry) is None  # missing: round-trip writer
+
+
+def test_log_falls_back_when_list_is_flow_style(plain_folder: Path, cti) -> None:
+    path = plain_folder / "cases" / "2026-001.yaml"
+    path.write_text(CASE.format(id="2026-001").split("contacts:")[0]
+                    + "contacts: [{date: 2026-02-11, note: kort}]\n", "utf-8")
+    res = cti("-C", plain_folder, "log", "2026-001", "Nyt", "--date", "2026-02-12")
+    assert res.code == 0, res.output
+    data = parse(path.read_text("utf-8")).data
+    assert [c["note"] for c in data["contacts"]] == ["kort", "Nyt"]
+
+
+def test_log_trusts_only_proof_of_the_exact_bytes(plain_folder: Path, cti) -> None:
+    path = _make(plain_folder, 1)[0]
+    assert cti("-C", plain_folder, "log", path.stem, "a", "--date", "2026-02-12").code == 0
+    # a hand edit that breaks the file: the proof no longer matches, full check refuses
+    path.write_text(path.read_text("utf-8").replace("initials: MK", "initials: 1234567"),
+                    "utf-8")
+    before = path.read_bytes()
+    res = cti("-C", plain_folder, "log", path.stem, "b", "--date", "2026-02-13")
+    assert res.code == 1 and path.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_two_processes_append_100_contacts_each(plain_folder: Path) -> None:
+    path = _make(plain_folder, 1)[0]
+    script = textwrap.dedent(f"""
+        import sys
+        from datetime import date
+        from cti_cli import store
+        folder = store.open_folder(store.Path({str(plain_folder)!r}))
+        path = store.Path({str(path)!r})
+        for i in range(100):
+            store.append_entry(folder, path, "contacts",
+                               {{"id": f"{{sys.argv[1]}}{{i:03d}}", "date": date(2026, 2, 12),
+                                "kind": "meeting", "with": ["citizen"],
+                                "note": f"proces {{sys.argv[1]}} nr {{i}}"}})
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script, name]) for name in ("a", "b")]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    case = store.read_case(path).case
+    ids = [c.id for c in case.contacts]
+    assert len(ids) == 201 and len(set(ids)) == 201
+    assert {f"a{i:03d}" for i in range(100)} | {f"b{i:03d}" for i in range(100)} <= set(ids)
+    text = path.read_text("utf-8")
+    assert "# hører til første kontakt" in text and "# hører til planen" in text
