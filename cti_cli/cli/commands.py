@@ -4,3 +4,4 @@
 from . import case_cmds
 from . import course_cmds
 from . import due_cmds
+from . import safety_cmds

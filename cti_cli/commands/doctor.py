@@ -1,0 +1,131 @@
+"""`cti doctor`: what in this machine's setup puts case data at risk, and how to fix it.
+
+Case files are GDPR art. 9 data: files readable by other users, a clone without the merge
+driver (git then merges case files line by line and can leave invalid YAML), a remote on a
+public host, and mail without TLS are each a way to lose or leak them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..store import Folder, display_path, iter_case_paths
+from .context import Ctx
+
+#: Hosting services outside the municipality: case data must stay on its own server.
+PUBLIC_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sr.ht",
+                "dev.azure.com", "ssh.dev.azure.com", "visualstudio.com", "gitee.com")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    hint: str
+
+
+def _loose(path: Path, allowed: int) -> int | None:
+    """The mode when it grants more than `allowed` (group/other bits), else None."""
+    try:
+        mode = stat.S_IMODE(path.lstat().st_mode)
+    except OSError:
+        return None
+    return mode if mode & ~allowed & 0o077 else None
+
+
+def mode_problems(folder: Folder) -> list[Problem]:
+    found: list[Problem] = []
+    dirs = [folder.root, folder.cases_dir, folder.state_dir]
+    for d in dirs:
+        mode = _loose(d, 0o700) if d.is_dir() else None
+        if mode is not None:
+            found.append(Problem("D101", f"{display_path(d)}/ has mode {mode:04o}: other users "
+                                 "can list the cases", f"chmod 700 {display_path(d)}"))
+    files = [folder.root / "cti.toml", *iter_case_paths(folder), folder.cases_dir / ".retired"]
+    loose = [(p, m) for p in files if p.is_file() and (m := _loose(p, 0o600)) is not None]
+    for p, m in loose:
+        found.append(Problem("D102", f"{display_path(p)} has mode {m:04o}: other users can "
+                             "read it", f"chmod 600 {display_path(p)}"))
+    return found
+
+
+def _remote_urls(root: Path) -> list[tuple[str, str]]:
+    env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        done = subprocess.run(["git", "-C", str(root), "remote", "-v"], capture_output=True,
+                              text=True, env=env, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    pairs = {(p[0], p[1]) for line in done.stdout.splitlines() if len(p := line.split()) >= 2}
+    return sorted(pairs)
+
+
+def url_host(url: str) -> str:
+    """The host of a git URL: https://h/…, ssh://u@h:p/…, or scp-like u@h:path."""
+    m = re.match(r"^[a-z][a-z0-9+.-]*://(?:[^@/]*@)?(\[[^\]]+\]|[^/:]+)", url, re.I)
+    if m is None:
+        m = re.match(r"^(?:[^@/]*@)?([^/:]+):", url)
+    return m.group(1).strip("[]").lower() if m else ""
+
+
+def is_public_host(host: str) -> bool:
+    return any(host == h or host.endswith("." + h) for h in PUBLIC_HOSTS)
+
+
+def git_problems(folder: Folder) -> list[Problem]:
+    from .. import gitops
+
+    if not gitops.git_available():
+        return []
+    root = gitops.repo_root(folder.root)
+    if root is None:
+        return []
+    found: list[Problem] = []
+    if not gitops.merge_driver_installed(root):
+        found.append(Problem("D201", "the cti merge driver is not registered in this clone: git "
+                             "would merge case files line by line and can break them",
+                             "run `cti init --repair` in this folder"))
+    for name, url in _remote_urls(root):
+        host = url_host(url)
+        if is_public_host(host):
+            found.append(Problem("D202", f"remote '{name}' is on {host}, a public hosting "
+                                 "service: case data must stay on the municipality's own "
+                                 "server", f"move the repository to the municipality's git "
+                                 f"server (reached over SSH) and `git remote remove {name}`"))
+        elif url.startswith("http://"):
+            found.append(Problem("D203", f"remote '{name}' uses plain http: case data would "
+                                 "travel unencrypted", "use an ssh:// or https:// URL"))
+    return found
+
+
+def smtp_problems(folder: Folder) -> list[Problem]:
+    smtp = folder.config.smtp
+    if not smtp:
+        return []
+    host = str(smtp.get("host", "")).lower()
+    if smtp.get("security") == "none" and host not in LOCAL_HOSTS:
+        return [Problem("D301", f"[smtp] security = \"none\" to {host}: reminders would travel "
+                        "unencrypted", 'set security = "starttls" (port 587) or "ssl" (465)')]
+    return []
+
+
+def diagnose(folder: Folder) -> list[Problem]:
+    """Every problem, in a fixed order: files, git, mail."""
+    return [*mode_problems(folder), *git_problems(folder), *smtp_problems(folder)]
+
+
+def doctor(ctx: Ctx) -> int:
+    """Print each problem with its fix; exit 1 when there is any."""
+    problems = diagnose(ctx.folder())
+    for p in problems:
+        sys.stdout.write(f"{p.code} {p.message}\n  fix: {p.hint}\n")
+    if not problems:
+        sys.stdout.write("no problems found\n")
+    return 1 if problems else 0

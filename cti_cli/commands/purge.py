@@ -1,0 +1,118 @@
+"""`cti purge`: remove closed cases past the retention period (GDPR art. 5(1)(e)).
+
+The ids go to `cases/.retired` first, so they are never given out again even if the
+command stops half-way; then the files go, and the removal is committed. A deleted file
+stays in git history and in every clone: we print the administrator's steps to rewrite
+history, which cti does not do itself (it needs every colleague to re-clone).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from .. import render, store
+from ..errors import UsageError
+from .context import Ctx
+
+
+@dataclass(frozen=True)
+class Expired:
+    case_id: str
+    closed: date
+    path: Path
+
+
+def parse_period(text: str) -> relativedelta:
+    """`5y`, `18m` or `90d`."""
+    m = re.fullmatch(r"\s*(\d{1,3})\s*([ymd])\s*", text)
+    if m is None:
+        raise UsageError(f"--older-than {text!r} is not a period",
+                         hint="write a number and y, m or d, e.g. 5y or 18m")
+    n, unit = int(m.group(1)), m.group(2)
+    return relativedelta(**{{"y": "years", "m": "months", "d": "days"}[unit]: n})
+
+
+def expired(entries: list[store.Entry], cutoff: date) -> list[Expired]:
+    """Closed cases whose closing date lies before `cutoff` (pure)."""
+    out = [Expired(e.case.id, e.case.closed.date, e.path) for e in entries
+           if e.case is not None and e.case.closed is not None and e.case.closed.date < cutoff]
+    return sorted(out, key=lambda x: (x.closed, x.case_id))
+
+
+def history_steps(paths: list[str]) -> str:
+    joined = " ".join(f"--path {p}" for p in paths)
+    return (
+        "The files are gone from the folder, but git history still holds them. To remove them\n"
+        "there too, the repository's administrator must (with a backup made first):\n"
+        f"  1. git filter-repo --invert-paths {joined}\n"
+        "  2. force-push the rewritten history to the municipality's git server\n"
+        "  3. have every colleague delete their clone and clone again (an old clone still\n"
+        "     holds the data and would push it back), and purge backups per local policy.\n"
+    )
+
+
+def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today: date,
+          dry_run: bool, yes: bool) -> int:
+    folder = ctx.folder()
+    if closed_before is not None and older_than is not None:
+        raise UsageError("give --closed-before or --older-than, not both")
+    if closed_before is not None:
+        cutoff = closed_before
+    else:
+        period = (parse_period(older_than) if older_than
+                  else relativedelta(years=folder.config.team.retention_years))
+        cutoff = today - period
+    entries = store.load_all(folder)
+    unreadable = [e for e in entries if e.case is None]
+    found = expired(entries, cutoff)
+    if unreadable:
+        render.warn(f"{len(unreadable)} case file(s) could not be read and are not considered: "
+                    "run `cti check`")
+    if not found:
+        render.line(f"no closed case closed before {cutoff}")
+        return 0
+    render.print_table(f"{len(found)} closed case(s) closed before {cutoff}",
+                       ["case", "closed"], [[x.case_id, x.closed] for x in found])
+    if dry_run:
+        return 0
+    if not yes:
+        sys.stdout.write(f"Delete these {len(found)} case file(s)? [y/N] ")
+        sys.stdout.flush()
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("y", "yes", "j", "ja"):
+            render.line("nothing deleted")
+            return 1
+    retired = folder.cases_dir / store.RETIRED
+    old = retired.read_text("utf-8") if retired.is_file() else ""
+    if old and not old.endswith("\n"):
+        old += "\n"
+    store.atomic_write(retired, old + "".join(f"{x.case_id}\n" for x in found))
+    for x in found:
+        x.path.unlink(missing_ok=True)
+    rel = [f"{store.CASES_DIR}/{x.path.name}" for x in found]
+    _commit(ctx, folder, [*(x.path for x in found), retired], len(found))
+    render.line(f"deleted {len(found)} case file(s); their ids are retired in "
+                f"{store.CASES_DIR}/{store.RETIRED}")
+    sys.stdout.write("\n" + history_steps(rel))
+    return 0
+
+
+def _commit(ctx: Ctx, folder: store.Folder, paths: list[Path], n: int) -> None:
+    if ctx.no_commit or not folder.config.team.commit:
+        return
+    from .. import gitops
+
+    root = gitops.repo_root(folder.root)
+    if root is None:
+        return
+    result = gitops.commit_paths(root, paths, f"purge: {n} closed case(s) past retention",
+                                 {"Cti-Action": "purge",
+                                  "Cases": " ".join(p.stem for p in paths[:-1])})
+    if not result.ok:
+        render.warn(f"deleted, but not committed: {result.reason}")
