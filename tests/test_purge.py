@@ -1,0 +1,78 @@
+"""`cti purge`: closed cases past retention go, ids stay retired, history steps are printed."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from cti_cli.store import next_id, open_folder
+
+HEAD = """id: {id}
+citizen:
+  initials: MK
+target_group: homelessness
+worker: anna
+transition: {{kind: move_in, date: 2019-03-01}}
+phases:
+- name: contact
+  start: 2019-02-10
+"""
+
+
+def _case(folder: Path, case_id: str, closed: str | None) -> None:
+    text = HEAD.format(id=case_id)
+    if closed:
+        text += (f"- name: closed\n  start: {closed}\n"
+                 f"closed:\n  date: {closed}\n  reason: declined\n")
+    (folder / "cases" / f"{case_id}.yaml").write_text(text, "utf-8")
+
+
+def _setup(folder: Path) -> None:
+    _case(folder, "2019-001", "2019-06-01")
+    _case(folder, "2019-002", "2025-06-01")
+    _case(folder, "2019-003", None)
+    subprocess.run(["git", "-C", str(folder), "add", "cases"], check=True)
+    subprocess.run(["git", "-C", str(folder), "commit", "-qm", "cases"], check=True)
+
+
+def test_dry_run_lists_and_deletes_nothing(folder: Path, cti) -> None:
+    _setup(folder)
+    result = cti("-C", folder, "purge", "--dry-run", "--date", "2026-01-01")
+    assert result.code == 0, result.output
+    assert "2019-001" in result.out and "2019-002" not in result.out
+    assert (folder / "cases" / "2019-001.yaml").exists()
+
+
+def test_purge_removes_retires_commits_and_explains(folder: Path, cti) -> None:
+    _setup(folder)
+    result = cti("-C", folder, "purge", "--older-than", "5y", "--yes", "--date", "2026-01-01")
+    assert result.code == 0, result.output
+    assert not (folder / "cases" / "2019-001.yaml").exists()
+    assert (folder / "cases" / "2019-002.yaml").exists()
+    assert (folder / "cases" / ".retired").read_text("utf-8") == "2019-001\n"
+    assert "git filter-repo --invert-paths --path cases/2019-001.yaml" in result.out
+    assert "clone again" in result.out
+    log = subprocess.run(["git", "-C", str(folder), "log", "-1", "--name-status",
+                          "--format=%s"], capture_output=True, text=True, check=True).stdout
+    assert "purge: 1 closed case(s)" in log and "D\tcases/2019-001.yaml" in log
+    status = subprocess.run(["git", "-C", str(folder), "status", "--porcelain"],
+                            capture_output=True, text=True, check=True).stdout
+    assert "cases/" not in status
+    # the id is never given out again
+    assert next_id(open_folder(folder), 2019) == "2019-004"
+
+
+def test_default_period_and_confirmation(folder: Path, cti) -> None:
+    _setup(folder)
+    no = cti("-C", folder, "purge", "--date", "2026-01-01", input="n\n")
+    assert no.code == 1 and (folder / "cases" / "2019-001.yaml").exists()
+    yes = cti("-C", folder, "purge", "--date", "2026-01-01", input="y\n")
+    assert yes.code == 0 and not (folder / "cases" / "2019-001.yaml").exists()
+
+
+def test_closed_before_and_nothing_to_do(folder: Path, cti) -> None:
+    _setup(folder)
+    result = cti("-C", folder, "purge", "--closed-before", "2019-01-01", "--yes")
+    assert result.code == 0 and "no closed case" in result.out
+    bad = cti("-C", folder, "purge", "--older-than", "five years")
+    assert bad.code == 2
