@@ -4,4 +4,5 @@
 from . import case_cmds
 from . import course_cmds
 from . import due_cmds
+from . import team_cmds
 from . import safety_cmds

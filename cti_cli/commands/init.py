@@ -29,6 +29,43 @@ def _ensure_lines(path: Path, lines: tuple[str, ...]) -> None:
             fh.write("\n".join(missing) + "\n")
 
 
+def _git_setup(directory: Path, repair: bool) -> tuple[list[str], list[str]]:
+    """Repository, merge driver and first commit; (notes for the summary, lines after it).
+
+    Git never carries config to a clone, so `--repair` registers the driver there. The
+    first commit is made only in a repository cti itself created, never in someone's repo.
+    """
+    from .. import gitops
+    from .team import driver_command
+
+    if not gitops.git_available():
+        return ["no git found: changes will not be committed"], []
+    notes: list[str] = []
+    later: list[str] = []
+    created = gitops.init_repo(directory)
+    if created:
+        notes.append("a new git repository")
+    root = gitops.repo_root(directory)
+    if root is None:
+        return notes, later
+    had_driver = gitops.merge_driver_installed(root)
+    gitops.install_merge_driver(root, directory, command=driver_command())
+    if repair and not had_driver:
+        later.append("this clone now merges case files with cti (merge driver registered in "
+                     ".git/config); `cti sync` can be used")
+    else:
+        notes.append("the merge driver for case files")
+    if created:
+        paths = [directory / n for n in (CONFIG_NAME, ".gitignore", ".gitattributes", "schemas")]
+        done = gitops.commit_paths(root, paths, "cti init: new case folder",
+                                   {"Cti-Action": "init"})
+        if not done.ok:
+            later.append(f"not committed yet: {done.reason}")
+            later.append("then commit the folder once: git add cti.toml .gitignore "
+                         ".gitattributes schemas && git commit -m \"cti init\"")
+    return notes, later
+
+
 def init(directory: Path, *, repair: bool, git: bool = True) -> int:
     directory = directory.resolve()
     config = directory / CONFIG_NAME
@@ -49,21 +86,14 @@ def init(directory: Path, *, repair: bool, git: bool = True) -> int:
     schemas.mkdir(mode=0o700, exist_ok=True)
     (schemas / "case.schema.json").write_text(schema_text(), "utf-8")
     _ensure_lines(directory / ".gitignore", GITIGNORE_LINES)
-    notes = []
+    notes: list[str] = []
+    later: list[str] = []
     if git:
-        from .. import gitops
-
-        if gitops.git_available():
-            if gitops.init_repo(directory):
-                notes.append("a new git repository")
-            root = gitops.repo_root(directory)
-            if root is not None:
-                gitops.install_merge_driver(root, directory)
-                notes.append("the merge driver for case files")
-        else:
-            notes.append("no git found: changes will not be committed")
+        notes, later = _git_setup(directory, repair)
     verb = "repaired" if repair else "created"
     render.line(f"{verb} case folder {directory}" + (f" ({', '.join(notes)})" if notes else ""))
+    for text in later:
+        render.line(text)
     if not repair:
         render.line("next: add your workers to cti.toml, then `cti new --initials AB "
                     "--worker W --group G --transition-date YYYY-MM-DD`")

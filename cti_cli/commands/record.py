@@ -24,6 +24,10 @@ def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
     root = gitops.repo_root(folder.root)
     if root is None:
         return False
+    from .team import missing_driver, no_driver_warning
+
+    if missing_driver(folder.root, root):  # a fresh clone: a later sync would conflict
+        render.warn(no_driver_warning(folder))
     all_trailers = {"Case": path.stem, "Cti-Action": action, **(trailers or {})}
     result = gitops.commit_paths(root, [path], subject, all_trailers)
     if not result.ok:

@@ -1,0 +1,91 @@
+"""Team work: sync, history, undo, the merge driver for git, and the team's board."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .app import CTX, Date, Json, app
+
+
+@app.command()
+def sync() -> int:
+    """Share your changes and get your colleagues': pull (rebase), then push.
+
+    Says which cases came in and who changed them. Exit 0 when synced or when the folder
+    has no remote; 1 on a conflict or a failed push (your commits stay on this computer).
+
+    \b
+    Example:
+      cti sync
+    """
+    from ..commands.team import sync as run
+
+    return run(CTX)
+
+
+@app.command()
+def history(
+    case: Annotated[str, typer.Argument(help="Case id or path.")],
+    as_json: Json = False,
+) -> int:
+    """A case's changes from git history, newest first.
+
+    \b
+    Example:
+      cti history 2026-004
+    """
+    from ..commands.team import history as run
+
+    return run(CTX, case, as_json=as_json)
+
+
+@app.command()
+def undo(case: Annotated[str, typer.Argument(help="Case id or path.")]) -> int:
+    """Take back cti's last change to a case, as a new commit (run again to go further back).
+
+    \b
+    Example:
+      cti undo 2026-004
+    """
+    from ..commands.team import undo as run
+
+    return run(CTX, case)
+
+
+@app.command("merge-driver", hidden=True)
+def merge_driver(
+    files: Annotated[list[str], typer.Argument(help="%O %A %B [%P], as git passes them.")],
+) -> int:
+    """Git's merge driver for case files (registered by `cti init` / `cti init --repair`).
+
+    \b
+    Example (in .git/config, written by cti init):
+      driver = cti merge-driver %O %A %B %P
+    """
+    from ..commands.team import merge_driver as run
+
+    return run(files)
+
+
+@app.command()
+def board(
+    day: Date = None,
+    as_json: Json = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV for the team's spreadsheet.")]
+    = False,
+) -> int:
+    """The team's board (tavle): every open course by worker, with caseload per worker.
+
+    Shows phase, week of the phase against the plan, next deadline, days since the last
+    contact and checklist progress.
+
+    \b
+    Example:
+      cti board
+      cti board --csv > tavle.csv
+    """
+    from ..commands.board import board as run
+
+    return run(CTX, day=day, as_json=as_json, as_csv=as_csv)

@@ -1,0 +1,248 @@
+"""Team work over git: `cti sync`, `cti history`, `cti undo` and the merge driver.
+
+Social workers are not git experts: these commands say in plain words (Danish when the team
+writes Danish) what came in, what went out, and what to do when two people changed the same
+field. The git work itself is in gitops; this module orchestrates and words it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from .. import render
+from ..errors import EXIT_OK, EXIT_USER, CtiError
+from .context import Ctx
+
+if TYPE_CHECKING:
+    from ..gitops import HistoryEntry, SyncReport
+    from ..store import Folder
+
+DRIVER_ENV: Final = "CTI_MERGE_DRIVER_CMD"
+_PLACEHOLDERS: Final = " %O %A %B %P"
+
+_TEXTS: Final[dict[str, dict[str, str]]] = {
+    "da": {
+        "no_driver": "denne klon har ingen merge-driver: kør `cti init --repair` (ellers kan "
+                     "to kollegers noter om samme borger give en konflikt)",
+        "sync_no_driver": "denne klon har ingen merge-driver, så cti synkroniserer ikke",
+        "sync_no_driver_hint": "kør `cti init --repair` én gang i denne mappe, derefter "
+                               "`cti sync`",
+        "got": "Hentet {n} {changes}: {cases}.",
+        "change": "ændring", "changes": "ændringer",
+        "nothing_in": "Intet nyt fra kollegerne.",
+        "sent": "Sendt {n} {changes}.",
+        "conflict_head": "Synkroniseringen stoppede: du og en kollega har ændret det samme:",
+        "conflict_field": "  {case}, feltet {field}: delt værdi “{ours}”, din værdi “{theirs}”",
+        "conflict_file": "  {case}: filen (se markeringerne i {path})",
+        "conflict_todo": "Åbn filen, find linjerne mellem <<<<<<< og >>>>>>>. Over ======= "
+                         "står det, der allerede er delt; under står din ændring. Behold den "
+                         "rigtige værdi, slet markeringslinjerne, gem, og kør `cti sync` igen.",
+        "conflict_abort": "(Vil du opgive denne synkronisering: git rebase --abort)",
+        "push_failed": "Dine {n} {changes} er gemt på denne computer, men blev ikke sendt.",
+        "again": "Kør `cti sync` igen.",
+        "no_remote": "Mappen har ingen fælles (remote) kopi, så der er intet at synkronisere; "
+                     "dine ændringer er gemt og committet på denne computer.",
+        "undone": "Fortrudt: {what} ({sha})",
+        "no_history": "{case}: ingen ændringer i git endnu",
+        "not_by_cti": " (ikke lavet af cti)",
+    },
+    "en": {
+        "no_driver": "this clone has no merge driver: run `cti init --repair` (otherwise two "
+                     "colleagues' notes on one citizen can conflict)",
+        "sync_no_driver": "this clone has no merge driver, so cti does not sync",
+        "sync_no_driver_hint": "run `cti init --repair` once in this folder, then `cti sync`",
+        "got": "Received {n} {changes}: {cases}.",
+        "change": "change", "changes": "changes",
+        "nothing_in": "Nothing new from colleagues.",
+        "sent": "Sent {n} {changes}.",
+        "conflict_head": "Sync stopped: you and a colleague changed the same thing:",
+        "conflict_field": "  {case}, field {field}: shared value “{ours}”, your value "
+                          "“{theirs}”",
+        "conflict_file": "  {case}: the file (see the markers in {path})",
+        "conflict_todo": "Open the file and find the lines between <<<<<<< and >>>>>>>. Above "
+                         "======= is what is already shared; below is your change. Keep the "
+                         "right value, delete the marker lines, save, and run `cti sync` again.",
+        "conflict_abort": "(To give up this sync instead: git rebase --abort)",
+        "push_failed": "Your {n} {changes} are saved on this computer but were not sent.",
+        "again": "Run `cti sync` again.",
+        "no_remote": "This folder has no shared (remote) copy, so there is nothing to sync; "
+                     "your changes are committed on this computer.",
+        "undone": "Undone: {what} ({sha})",
+        "no_history": "{case}: no changes in git yet",
+        "not_by_cti": " (not made by cti)",
+    },
+}
+
+
+def _words(folder: Folder) -> dict[str, str]:
+    return _TEXTS[folder.config.team.language]
+
+
+def driver_command() -> str | None:
+    """The merge driver command from $CTI_MERGE_DRIVER_CMD (tests, unusual installs).
+
+    Placeholders are optional: gitops adds ` %O %A %B %P` itself.
+    """
+    command = os.environ.get(DRIVER_ENV, "").strip()
+    return command.removesuffix(_PLACEHOLDERS.strip()).strip() or None
+
+
+def wants_driver(folder_root: Path) -> bool:
+    """Whether the folder's committed `.gitattributes` routes case files to `merge=cti`."""
+    attributes = folder_root / ".gitattributes"
+    try:
+        text = attributes.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return any(line.split()[:1] == ["cases/*.yaml"] and "merge=cti" in line.split()
+               for line in text.splitlines())
+
+
+def missing_driver(folder_root: Path, repo_root: Path) -> bool:
+    """A fresh clone: `.gitattributes` asks for the cti driver, but git config lacks it."""
+    from .. import gitops
+
+    return wants_driver(folder_root) and not gitops.merge_driver_installed(repo_root)
+
+
+def no_driver_warning(folder: Folder) -> str:
+    return _words(folder)["no_driver"]
+
+
+def _repo(folder: Folder) -> Path:
+    from .. import gitops
+
+    root = gitops.repo_root(folder.root)
+    if root is None:
+        raise CtiError(f"{folder.root} is not in a git repository",
+                       hint="history, undo and sync need git: `git init` the folder, or "
+                       "clone the team's shared repository")
+    return root
+
+
+def _case_id(path: str) -> str:
+    return Path(path).stem
+
+
+def _plural(n: int, w: dict[str, str]) -> str:
+    return w["change"] if n == 1 else w["changes"]
+
+
+def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
+    """The report in plain words: what came in (case and who), what went out, what to do."""
+    lines: list[str] = []
+    if report.state == "no-remote":
+        return [w["no_remote"]]
+    if report.changed:
+        cases = ", ".join(f"{_case_id(c.path)} ({', '.join(c.authors)})" for c in report.changed)
+        n = len(report.changed)
+        lines.append(w["got"].format(n=n, changes=_plural(n, w), cases=cases))
+    elif report.state == "synced":
+        lines.append(w["nothing_in"])
+    if report.state == "synced":
+        sent = re.search(r"Sent (\d+) change", report.message)
+        if sent:
+            n = int(sent.group(1))
+            lines.append(w["sent"].format(n=n, changes=_plural(n, w)))
+    elif report.state == "conflict" and report.conflicts:
+        lines.append(w["conflict_head"])
+        for conflict in report.conflicts:
+            case = _case_id(conflict.path)
+            if not conflict.fields:
+                lines.append(w["conflict_file"].format(case=case, path=conflict.path))
+            for field in conflict.fields:
+                lines.append(w["conflict_field"].format(case=case, field=field.path,
+                                                        ours=field.ours, theirs=field.theirs))
+        lines += [w["conflict_todo"], w["conflict_abort"]]
+    elif report.state == "push-failed":
+        n = report.unpushed
+        lines += [w["push_failed"].format(n=n, changes=_plural(n, w)), report.message,
+                  w["again"]]
+    else:  # blocked, failed, or a conflict gitops could not name: its own words say what to do
+        lines.append(report.message)
+    return lines
+
+
+def sync(ctx: Ctx) -> int:
+    """Pull with rebase through the merge driver, push, and tell what happened."""
+    from .. import gitops
+
+    folder = ctx.folder()
+    root = _repo(folder)
+    w = _words(folder)
+    if gitops.has_remote(root) and missing_driver(folder.root, root):
+        # without the driver git merges case files line by line: two notes become a conflict
+        raise CtiError(w["sync_no_driver"], hint=w["sync_no_driver_hint"])
+    report = gitops.sync(root)
+    lines = sync_lines(report, w)
+    if report.ok:
+        for text in lines:
+            render.line(text)
+        return EXIT_OK
+    for text in lines:
+        render.warn(text)
+    return EXIT_USER
+
+
+def _what(entry: HistoryEntry) -> str:
+    """The subject without the leading case id, which the reader already knows."""
+    return re.sub(r"^(Undo: )?[A-Za-z0-9_-]+: ", r"\1", entry.subject)
+
+
+def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
+    """The case's changes from git, newest first, in plain words."""
+    import json
+
+    from .. import gitops, store
+
+    folder = ctx.folder()
+    path = store.case_path(folder, ref)
+    root = _repo(folder)
+    entries = gitops.history(root, path)
+    w = _words(folder)
+    if as_json:
+        data = [{"commit": e.sha, "date": e.date.isoformat(), "author": e.author,
+                 "what": _what(e), "subject": e.subject, "trailers": e.trailers}
+                for e in entries]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not entries:
+        render.line(w["no_history"].format(case=path.stem))
+        return EXIT_OK
+    rows = []
+    for e in entries:
+        what = _what(e) + ("" if e.action else w["not_by_cti"])
+        rows.append((e.date.strftime("%Y-%m-%d %H:%M"), e.author, what, e.sha[:8]))
+    columns = (("når", "hvem", "hvad", "commit") if folder.config.team.language == "da"
+               else ("when", "who", "what", "commit"))
+    render.print_table(f"{path.stem}", columns, rows)
+    return EXIT_OK
+
+
+def undo(ctx: Ctx, ref: str) -> int:
+    """Take back cti's last change to the case as a new commit."""
+    from .. import gitops, store
+
+    folder = ctx.folder()
+    path = store.case_path(folder, ref)
+    root = _repo(folder)
+    with store.case_lock(folder, path.stem):
+        result = gitops.undo(root, path)
+    if not result.ok:
+        raise CtiError(f"{path.stem}: nothing was undone: {result.reason}")
+    assert result.undone is not None and result.sha is not None
+    render.line(_words(folder)["undone"].format(what=result.undone.subject, sha=result.sha[:8]))
+    return EXIT_OK
+
+
+def merge_driver(args: Sequence[str]) -> int:
+    """Git's merge driver for case files; git passes %O %A %B %P."""
+    from ..merge import main
+
+    sys.stdout.flush()
+    return main(list(args))
