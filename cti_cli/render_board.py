@@ -1,0 +1,107 @@
+"""The `cti board` table: one block per worker with the caseload line under its title.
+
+Apart from render.py so the board can change without touching the shared helpers; like
+render.py it may import rich. Columns are short so the board fits 100 columns.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+from rich.table import Table
+from rich.text import Text
+
+from .board import Board, BoardRow, WorkerLoad
+from .render import out
+
+_WORDS: Final[dict[str, dict[str, str]]] = {
+    "da": {
+        "title": "Tavle for {team}, {today}: {n} åbne forløb",
+        "case": "sag", "initials": "init.", "group": "målgruppe", "phase": "fase",
+        "week": "uge", "plan": "plan", "next": "næste frist", "contact": "kontakt",
+        "checklist": "tjekliste",
+        "late": "{d} d bagud", "early": "{d} d foran", "on_plan": "i plan",
+        "load": "{n} åbne sager af {cap} ({per} pr. årsværk × {fte} årsværk)",
+        "over": " – OVER NORMEN", "none": "ingen åbne sager", "days": "{d} d",
+        "contact_p": "kontakt", "phase1": "fase 1", "phase2": "fase 2", "phase3": "fase 3",
+    },
+    "en": {
+        "title": "Board of {team}, {today}: {n} open course(s)",
+        "case": "case", "initials": "init.", "group": "group", "phase": "phase",
+        "week": "week", "plan": "plan", "next": "next deadline", "contact": "contact",
+        "checklist": "checklist",
+        "late": "{d} d late", "early": "{d} d early", "on_plan": "on plan",
+        "load": "{n} open cases of {cap} ({per} per FTE × {fte} FTE)",
+        "over": " – OVER THE NORM", "none": "no open cases", "days": "{d} d",
+        "contact_p": "contact", "phase1": "phase 1", "phase2": "phase 2", "phase3": "phase 3",
+    },
+}
+
+
+_KINDS: Final[dict[str, dict[str, str]]] = {
+    "da": {"phase_end": "faseslut", "documentation": "dokum.", "handover_meeting": "overdrag.",
+           "checklist": "tjekliste", "appointment": "aftale", "contact_period": "kontaktper."},
+    "en": {"phase_end": "phase end", "documentation": "docs", "handover_meeting": "handover",
+           "checklist": "checklist", "appointment": "appointm.", "contact_period": "contact"},
+}
+
+
+def _number(value: float, lang: str) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "da" else text
+
+
+def _plan(row: BoardRow, w: dict[str, str]) -> str:
+    if row.deviation_days > 0:
+        return w["late"].format(d=row.deviation_days)
+    if row.deviation_days < 0:
+        return w["early"].format(d=-row.deviation_days)
+    return w["on_plan"]
+
+
+def _style(row: BoardRow, today: date) -> str:
+    """Red when the course is behind its plan or a deadline has passed."""
+    if row.deviation_days > 0 or (row.next_due is not None and row.next_due < today):
+        return "red"
+    return ""
+
+
+def load_line(load: WorkerLoad, per_fte: float, lang: str) -> str:
+    w = _WORDS[lang]
+    text = w["load"].format(n=load.open_cases, cap=_number(load.capacity, lang),
+                            per=_number(per_fte, lang), fte=_number(load.fte, lang))
+    return text + (w["over"] if load.over else "")
+
+
+def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
+    """Print the board grouped by worker; rich drops colour under NO_COLOR or when piped."""
+    lang = lang if lang in _WORDS else "en"
+    w = _WORDS[lang]
+    console = out()
+    console.print(Text(w["title"].format(team=team, today=board.today, n=len(board.rows)),
+                       style="bold"))
+    for load in board.workers:
+        rows = board.rows_of(load.worker)
+        title = f"{load.worker} ({load.name})" if load.name != load.worker else load.worker
+        console.print()
+        console.print(Text(title, style="bold"))
+        console.print(Text(load_line(load, per_fte, lang), style="red" if load.over else ""))
+        if not rows:
+            continue
+        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        for key in ("case", "initials", "group", "phase", "week", "plan", "next", "contact",
+                    "checklist"):
+            table.add_column(w[key], no_wrap=True, overflow="ellipsis",
+                             justify="right" if key in ("contact", "checklist") else "left")
+        for row in rows:
+            week = f"{row.week}/{row.planned_weeks}" if row.planned_weeks else str(row.week)
+            kind = _KINDS[lang].get(row.next_kind or "", row.next_kind or "")
+            nxt = f"{row.next_due} {kind}" if row.next_due else ""
+            contact = (w["days"].format(d=row.days_since_contact)
+                       if row.days_since_contact is not None else "–")
+            ticks = f"{row.checklist_done}/{row.checklist_total}" if row.checklist_total else ""
+            phase = w["contact_p"] if row.phase == "contact" else w.get(row.phase, row.phase)
+            table.add_row(row.case, row.initials, row.target_group, phase, week,
+                          _plan(row, w), nxt, contact, ticks, style=_style(row, board.today))
+        console.print(table)
