@@ -270,3 +270,22 @@ def test_merge_driver_command_merges_two_contact_logs(tmp_path: Path, cti: Runne
     merged = (tmp_path / "A").read_text()
     assert "# mine" in merged
     assert sorted(c["id"] for c in yaml.safe_load(merged)["contacts"]) == ["c1", "c2", "c3"]
+
+
+def test_sync_report_in_plain_words_in_both_languages() -> None:
+    from cti_cli.commands.team import _TEXTS, sync_lines
+    from cti_cli.gitops import ChangedCase, SyncReport
+
+    came = [ChangedCase("cases/2026-004.yaml", ["Bo Larsen"]),
+            ChangedCase("cases/2026-009.yaml", ["Anna Jensen"])]
+    report = SyncReport("synced", "Sent 1 change(s).", "origin", came, ["Bo Larsen"], True)
+    assert sync_lines(report, _TEXTS["da"]) == [
+        "Hentet 2 ændringer: 2026-004 (Bo Larsen), 2026-009 (Anna Jensen).", "Sendt 1 ændring."]
+    assert sync_lines(report, _TEXTS["en"]) == [
+        "Received 2 changes: 2026-004 (Bo Larsen), 2026-009 (Anna Jensen).", "Sent 1 change."]
+    settings = SyncReport("synced", "Up to date.", "origin", [], ["Anna Jensen"], True)
+    assert sync_lines(settings, _TEXTS["en"]) == [
+        "Received changes to the team's shared files, not to cases (Anna Jensen)."]
+    failed = SyncReport("push-failed", "git said: no", "origin", [], [], False, 2)
+    assert sync_lines(failed, _TEXTS["en"])[0] == (
+        "Your 2 changes are saved on this computer but were not sent.")

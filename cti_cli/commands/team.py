@@ -35,6 +35,7 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "got": "Hentet {n} {changes}: {cases}.",
         "change": "ændring", "changes": "ændringer",
         "nothing_in": "Intet nyt fra kollegerne.",
+        "got_other": "Hentet ændringer af holdets fælles filer, ikke af sager ({authors}).",
         "sent": "Sendt {n} {changes}.",
         "conflict_head": "Synkroniseringen stoppede: du og en kollega har ændret det samme:",
         "conflict_field": "  {case}, feltet {field}: delt værdi “{ours}”, din værdi “{theirs}”",
@@ -59,6 +60,7 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "got": "Received {n} {changes}: {cases}.",
         "change": "change", "changes": "changes",
         "nothing_in": "Nothing new from colleagues.",
+        "got_other": "Received changes to the team's shared files, not to cases ({authors}).",
         "sent": "Sent {n} {changes}.",
         "conflict_head": "Sync stopped: you and a colleague changed the same thing:",
         "conflict_field": "  {case}, field {field}: shared value “{ours}”, your value "
@@ -142,6 +144,8 @@ def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
         cases = ", ".join(f"{_case_id(c.path)} ({', '.join(c.authors)})" for c in report.changed)
         n = len(report.changed)
         lines.append(w["got"].format(n=n, changes=_plural(n, w), cases=cases))
+    elif report.authors:  # only team files came in (cti.toml, method.yaml, …)
+        lines.append(w["got_other"].format(authors=", ".join(report.authors)))
     elif report.state == "synced":
         lines.append(w["nothing_in"])
     if report.state == "synced":
