@@ -193,6 +193,10 @@ class _Builder:
             self.value_pos[path] = _mark(node)
         self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
+            if node.value in ("=", "<<") and not node.style and node.tag == _STR:
+                # ruamel resolves a plain `=` / `<<` value to YAML 1.1 `!!value` / `!!merge`
+                raise ReadError(f"a bare '{node.value}' is not a value", *_mark(node),
+                                hint=f"quote it: '{node.value}'", code="E003")
             return self.scalar(node)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
@@ -231,10 +235,6 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag, value = node.tag, node.value
         if tag == _STR:
-            if value in ("=", "<<") and not node.style:
-                # ruamel resolves a plain `=` / `<<` to YAML 1.1 `!!value` / `!!merge`, not text
-                raise ReadError(f"a bare '{value}' is not a value", *_mark(node),
-                                hint=f"quote it: '{value}'", code="E003")
             return value
         if node.style is not None and node.style not in ("", None):
             # quoted or block scalars are strings whatever they look like; an explicit tag
