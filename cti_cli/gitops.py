@@ -521,7 +521,12 @@ def undo(
     _git(root, "restore", f"--source={parent}", "--staged", "--worktree", "--", relative)
     trailers = {k: v for k, v in target.trailers.items() if k == "Case"}
     trailers |= {ACTION_TRAILER: UNDO_ACTION, REVERTS_TRAILER: target.sha}
-    subject = f"{subject_prefix.rstrip()} {target.subject}".strip()
+    # keep the `<case>: <what>` shape so `git log --oneline` reads alike for every change
+    case, sep, what = target.subject.partition(": ")
+    if sep and "Case" in target.trailers and case == target.trailers["Case"]:
+        subject = f"{case}: {subject_prefix.rstrip().rstrip(':').lower()} {what}"
+    else:
+        subject = f"{subject_prefix.rstrip()} {target.subject}".strip()
     result = commit_paths(root, [relative], subject, trailers, author=author)
     if not result.ok:  # put the file back as it was: it was clean, so HEAD has it all
         _git(root, "restore", "--source=HEAD", "--staged", "--worktree", "--", relative)

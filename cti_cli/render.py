@@ -65,15 +65,16 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
 
 
 def line(text: str = "", style: str | None = None) -> None:
-    out().print(Text(_m(text), style=style or ""))
+    # sentences are not wrapped: a terminal wraps them, and a pipe or mail keeps them whole
+    out().print(Text(_m(text), style=style or ""), soft_wrap=True)
 
 
 def warn(text: str) -> None:
-    err().print(Text(_m(text), style="yellow"))
+    err().print(Text(_m(text), style="yellow"), soft_wrap=True)
 
 
 def error(text: str) -> None:
-    err().print(Text(_m(text), style="bold red"))
+    err().print(Text(_m(text), style="bold red"), soft_wrap=True)
 
 
 def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:

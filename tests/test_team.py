@@ -180,7 +180,7 @@ def test_undo_after_advance_restores_the_phase_and_history_tells_it(team: Team) 
     assert history.code == 0, history.output
     lines = history.out.splitlines()
     whats = [line for line in lines if "Anna Jensen" in line]
-    assert "Undo: advance to phase1" in whats[0]
+    assert "undo advance to phase1" in whats[0]
     assert "advance to phase1" in whats[1]
     assert "new case (homelessness)" in whats[-1]
     # what is left is the creation: undo refuses rather than deleting the case
