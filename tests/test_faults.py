@@ -54,7 +54,8 @@ def _case(plain_folder: Path, cti) -> Path:
 def test_sigkill_mid_save_leaves_a_whole_file(plain_folder: Path, cti, tmp_path: Path) -> None:
     path = _case(plain_folder, cti)
     old = path.read_text("utf-8")
-    new = old + "plan: |\n" + "".join(f"  linje {i} " + "x" * 60 + "\n" for i in range(20000))
+    # ~1.4 MB, so a write takes long enough to be caught half-way (comments keep it valid)
+    new = old + "".join(f"# linje {i} " + "x" * 60 + "\n" for i in range(20000))
     (tmp_path / "a").write_text(old, "utf-8")
     (tmp_path / "b").write_text(new, "utf-8")
     rng = random.Random(4)
