@@ -143,14 +143,9 @@ def lines(tl: Timeline, lang: str = "da") -> list[Text]:
             if bar and bar.running:
                 cells[max(cells)] = "▶"
             out.append(_row(label, w["actual"], cells, cal, style, today_col))
-    marker = Text(" " * LABEL, no_wrap=True)
-    marker.append(" " * today_col + "▲ ", style="")
-    marker.append(f"{w['today']} {tl.today}"[: max(0, CHART - today_col - 2)], style="bold red")
-    out.append(marker)
-    transition_col = cal.col(tl.transition)
-    trans = Text(" " * LABEL + " " * transition_col + "↑ ", no_wrap=True, style="dim")
-    trans.append(f"{w['transition']} {tl.transition}"[: max(0, CHART - transition_col - 2)])
-    out.append(trans)
+    out.append(_pointer(today_col, "▲", f"{w['today']} {tl.today}", "bold red"))
+    out.append(_pointer(cal.col(tl.transition), "↑", f"{w['transition']} {tl.transition}",
+                        "dim"))
     out.extend(_contact_rows(tl, cal, w))
     out.append(Text(""))
     out.extend(_intensity_table(tl, w))
@@ -233,6 +228,19 @@ def _deadline_lines(tl: Timeline, w: dict[str, str]) -> list[Text]:
         text = f"  {d.day}  {when:<14} {what}"
         out.append(Text(text[:WIDTH], no_wrap=True, style="red" if d.overdue else ""))
     return out
+
+
+def _pointer(col: int, mark: str, label: str, style: str) -> Text:
+    """A mark under the chart with its label after it, or before it near the right edge."""
+    text = Text(" " * LABEL, no_wrap=True)
+    if col + 2 + len(label) <= CHART or col < len(label) + 1:
+        text.append(" " * col + mark + " ")
+        text.append(label[: max(0, CHART - col - 2)], style=style)
+    else:
+        text.append(" " * (col - len(label) - 1))
+        text.append(label, style=style)
+        text.append(" " + mark)
+    return text
 
 
 def print_timeline(tl: Timeline, lang: str = "da") -> None:
