@@ -115,6 +115,8 @@ class SyncReport:
     pushed: bool = False
     unpushed: int = 0
     conflicts: list[CaseConflict] = field(default_factory=list)
+    push_problem: str = ""  # "refused" | "behind" | "other" when a push failed
+    detail: str = ""  # the remote's or git's own words about it
 
     @property
     def ok(self) -> bool:
@@ -656,17 +658,26 @@ def _finish(root: Path, remote: str, branch: str, old_head: str | None) -> SyncR
         push.insert(1, "--set-upstream")
     done = _git(root, *push, check=False)
     if done.returncode != 0:
-        rejected = re.search(r"\[rejected\]|\[remote rejected\]|non-fast-forward", _output(done))
-        why = (
-            "a colleague shared changes a moment ago"
-            if rejected
-            else f"git said:\n{_output(done, lines=4)}"
-        )
+        text = _output(done)
+        detail = ""
+        if re.search(r"\[remote rejected\]", text):
+            # a hook or a protected branch said no: its words matter, a retry will not help
+            problem = "refused"
+            detail = "; ".join([ln.removeprefix("remote:").strip() for ln in text.splitlines()
+                                if ln.startswith("remote:")
+                                and ln.removeprefix("remote:").strip()][:3])
+            why = "the shared repository refused them" + (f" ({detail})" if detail else "")
+        elif re.search(r"\[rejected\]|non-fast-forward", text):
+            problem, why = "behind", "a colleague shared changes a moment ago"
+        else:
+            problem, detail = "other", _output(done, lines=4)
+            why = f"git said: {detail}"
         message = (
             f"Your {ahead} change(s) are saved on this computer but were not sent: {why}. "
             "Run cti sync again."
         )
-        return SyncReport("push-failed", message, remote, changed, authors, False, ahead)
+        return SyncReport("push-failed", message, remote, changed, authors, False, ahead,
+                          push_problem=problem, detail=detail)
     return SyncReport("synced", f"Sent {ahead} change(s).", remote, changed, authors, True)
 
 

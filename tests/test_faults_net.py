@@ -329,8 +329,10 @@ def test_rejected_push_keeps_the_commit_and_the_next_sync_sends_it(
     assert refused.code == 1, refused.output
     assert "Traceback" not in refused.output
     # the team writes Danish: saved here, not sent, run `cti sync` again
-    assert "Dine 1 ændring er gemt på denne computer, men blev ikke sendt." in refused.err
-    assert "Kør `cti sync` igen." in refused.err
+    assert "1 ændring er gemt på denne computer, men blev ikke sendt" in refused.err
+    assert "afviste" in refused.err  # the hook said no: not "a colleague was faster"
+    assert "closed for maintenance" in refused.err  # the remote's own words are shown
+    assert "kør `cti sync` igen" in refused.err
     assert git(folder, "rev-parse", "HEAD").strip() == local
     assert "2026-004" in git(folder, "log", "-1", "--format=%s")
     assert git(folder, "status", "--porcelain") == ""

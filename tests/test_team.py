@@ -286,6 +286,8 @@ def test_sync_report_in_plain_words_in_both_languages() -> None:
     settings = SyncReport("synced", "Up to date.", "origin", [], ["Anna Jensen"], True)
     assert sync_lines(settings, _TEXTS["en"]) == [
         "Received changes to the team's shared files, not to cases (Anna Jensen)."]
-    failed = SyncReport("push-failed", "git said: no", "origin", [], [], False, 2)
-    assert sync_lines(failed, _TEXTS["en"])[0] == (
-        "Your 2 changes are saved on this computer but were not sent.")
+    failed = SyncReport("push-failed", "git said: no", "origin", [], [], False, 2,
+                        push_problem="behind")
+    assert sync_lines(failed, _TEXTS["en"]) == [
+        "2 changes saved on this computer but not sent: a colleague shared changes at the "
+        "same moment.", "Run `cti sync` again."]

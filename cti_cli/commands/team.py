@@ -44,7 +44,11 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
                          "står det, der allerede er delt; under står din ændring. Behold den "
                          "rigtige værdi, slet markeringslinjerne, gem, og kør `cti sync` igen.",
         "conflict_abort": "(Vil du opgive denne synkronisering: git rebase --abort)",
-        "push_failed": "Dine {n} {changes} er gemt på denne computer, men blev ikke sendt.",
+        "push_failed": "{n} {changes} er gemt på denne computer, men blev ikke sendt: {why}.",
+        "push_refused": "det fælles repository afviste dem ({detail}); kontakt den, der "
+                        "driver det, og kør `cti sync` igen bagefter",
+        "push_behind": "en kollega delte ændringer i samme øjeblik",
+        "push_other": "git svarede: {detail}",
         "again": "Kør `cti sync` igen.",
         "no_remote": "Mappen har ingen fælles (remote) kopi, så der er intet at synkronisere; "
                      "dine ændringer er gemt og committet på denne computer.",
@@ -70,7 +74,11 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
                          "======= is what is already shared; below is your change. Keep the "
                          "right value, delete the marker lines, save, and run `cti sync` again.",
         "conflict_abort": "(To give up this sync instead: git rebase --abort)",
-        "push_failed": "Your {n} {changes} are saved on this computer but were not sent.",
+        "push_failed": "{n} {changes} saved on this computer but not sent: {why}.",
+        "push_refused": "the shared repository refused them ({detail}); ask whoever runs it, "
+                        "then run `cti sync` again",
+        "push_behind": "a colleague shared changes at the same moment",
+        "push_other": "git said: {detail}",
         "again": "Run `cti sync` again.",
         "no_remote": "This folder has no shared (remote) copy, so there is nothing to sync; "
                      "your changes are committed on this computer.",
@@ -165,8 +173,10 @@ def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
         lines += [w["conflict_todo"], w["conflict_abort"]]
     elif report.state == "push-failed":
         n = report.unpushed
-        lines += [w["push_failed"].format(n=n, changes=_plural(n, w)), report.message,
-                  w["again"]]
+        why = w[f"push_{report.push_problem or 'other'}"].format(detail=report.detail)
+        lines += [w["push_failed"].format(n=n, changes=_plural(n, w), why=why)]
+        if report.push_problem != "refused":
+            lines.append(w["again"])
     else:  # blocked, failed, or a conflict gitops could not name: its own words say what to do
         lines.append(report.message)
     return lines
