@@ -345,3 +345,17 @@ def test_rejected_push_keeps_the_commit_and_the_next_sync_sends_it(
     assert "Sendt 1 ændring." in sent.out
     assert git(remote, "rev-parse", branch).strip() == local
     assert git(folder, "status", "--porcelain") == ""
+
+
+def test_nothing_new_to_mail_needs_no_server(team: Path, cti: Runner,
+                                             smtp: tuple[int, Handler]) -> None:
+    """During a mail outage a run with nothing new is no failure: cron stays quiet."""
+    port, handler = smtp
+    use_smtp(team, port)
+    items = due_count(cti, team)
+    first = cti("-C", team, "due", "--email", "--date", TODAY)
+    assert first.code == 0, first.output
+    assert_delivered_once(handler, team, items)
+    use_smtp(team, free_port())  # nobody listens there
+    again = cti("-C", team, "due", "--email", "--quiet", "--date", TODAY)
+    assert (again.code, again.out, again.err) == (0, "", "")

@@ -19,6 +19,7 @@ from .context import Ctx, parse_date
 
 if TYPE_CHECKING:
     from ..dueitem import DueItem
+    from ..ledger import Ledger
     from ..mail import OutboxMailer, SmtpMailer
     from ..sendreminders import SendReport
     from ..store import Folder
@@ -93,17 +94,37 @@ def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,
     ledger = Ledger.open(folder_key(folder.root))
     with ledger.lock(timeout=300):
         mailer = _mailer(folder)
+        pending = _pending_workers(items, workers, ledger)
+
+        def send() -> SendReport:
+            return send_due(items, workers, mailer, ledger, today, config.team.name,
+                            config.team.language, config.team.show_initials_in_mail)
+
+        if not pending:  # nothing new: no connection, so an outage alone is no failure
+            return _report(send(), _where(folder, mailer), quiet=quiet,
+                           to_stderr=summary_to_stderr)
         try:
             with mailer:
-                report = send_due(items, workers, mailer, ledger, today, config.team.name,
-                                  config.team.language, config.team.show_initials_in_mail)
+                report = send()
         except MailError as exc:  # connecting or logging in failed: nothing was sent
-            unsent = len({i.worker for i in items})
             _problem(f"no reminders were mailed: {exc}")
-            _problem(f"the reminders for {unsent} worker(s) stay unsent and go out on the "
-                     "next run")
+            _problem(f"the reminders for {len(pending)} worker(s) stay unsent and go out on "
+                     "the next run")
             return 1
     return _report(report, _where(folder, mailer), quiet=quiet, to_stderr=summary_to_stderr)
+
+
+def _pending_workers(items: list[DueItem], workers: dict[str, tuple[str, str | None]],
+                     ledger: Ledger) -> set[str]:
+    """Workers with an address and at least one item the ledger has not seen."""
+    from ..ledger import key
+
+    pending = set()
+    for item in items:
+        address = workers.get(item.worker, ("", None))[1]
+        if address and not ledger.already_sent(key(item, address)):
+            pending.add(item.worker)
+    return pending
 
 
 def _mailer(folder: Folder) -> SmtpMailer | OutboxMailer:
