@@ -60,8 +60,25 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
 
 
 def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-                *, justify_right: Iterable[str] = ()) -> None:
+                *, justify_right: Iterable[str] = (), plain_above: int | None = None) -> None:
+    rows = list(rows)
+    if plain_above is not None and len(rows) > plain_above:
+        _plain_table(title, columns, rows, set(justify_right))
+        return
     out().print(table(title, columns, rows, justify_right=justify_right))
+
+
+def _plain_table(title: str | None, columns: Sequence[str], rows: list[Sequence[Any]],
+                 right: set[str]) -> None:
+    """Aligned columns without rich's layout engine, for thousands of rows."""
+    cells = [[_m("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = [] if title is None else [_m(title)]
+    for row in [list(columns), *cells]:
+        lines.append("  ".join(v.rjust(w) if columns[i] in right else v.ljust(w)
+                               for i, (v, w) in enumerate(zip(row, widths, strict=True)))
+                     .rstrip())
+    out().file.write("\n".join(lines) + "\n")
 
 
 def line(text: str = "", style: str | None = None) -> None:

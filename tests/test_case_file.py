@@ -260,3 +260,24 @@ def test_internal_bug_says_please_report(plain_folder: Path, cti,
 def test_folder_api_opens_without_cli(plain_folder: Path) -> None:
     folder = open_folder(plain_folder)
     assert isinstance(folder, Folder) and folder.config.workers["anna"].name == "Anna Jensen"
+
+
+def test_list_shows_every_case_and_open_filters(plain_folder: Path, cti) -> None:
+    """A municipality's archive: hundreds of closed cases are listed as plain columns."""
+    template = _new_case(cti, plain_folder).read_text("utf-8")
+    closed = template.replace("  start: 2026-02-10\n", "  start: 2026-02-10\n- name: closed\n"
+                              "  start: 2026-02-20\n") + ("closed:\n  date: 2026-02-20\n"
+                                                          "  reason: declined\n")
+    for n in range(2, 312):
+        case_id = f"2025-{n:03d}"
+        (plain_folder / "cases" / f"{case_id}.yaml").write_text(
+            closed.replace("id: 2026-001", f"id: {case_id}"), "utf-8")
+    every = cti("-C", plain_folder, "list")
+    assert every.code == 0, every.output
+    lines = every.out.splitlines()
+    assert lines[0].endswith("311 case(s)") and lines[1].split()[:2] == ["case", "initials"]
+    assert sum(" closed " in line for line in lines) == 310
+    assert lines[-1].startswith("2026-001") and "contact" in lines[-1]
+    assert cti("-C", plain_folder, "list", "--open").out.count("\n2026-001") == 1
+    rows = json.loads(cti("-C", plain_folder, "list", "--json").out)
+    assert len(rows) == 311 and {r["phase"] for r in rows} == {"closed", "contact"}

@@ -105,10 +105,10 @@ def list_(
     = None,
     phase: Annotated[str | None, typer.Option("--phase", help="Only cases in this phase.")]
     = None,
-    all_: Annotated[bool, typer.Option("--all", "-a", help="Closed cases too.")] = False,
+    open_: Annotated[bool, typer.Option("--open", help="Only courses still running.")] = False,
     as_json: Json = False,
 ) -> int:
-    """One row per open case (closed ones too with --all).
+    """One row per case (`--open`: only courses still running).
 
     \b
     Example:
@@ -116,7 +116,7 @@ def list_(
     """
     from ..commands.case import list_cases
 
-    return list_cases(CTX, worker=worker, phase=phase, as_json=as_json, all_=all_)
+    return list_cases(CTX, worker=worker, phase=phase, as_json=as_json, open_only=open_)
 
 
 @app.command()

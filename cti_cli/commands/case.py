@@ -107,9 +107,14 @@ def show(ctx: Ctx, ref: str, *, as_json: bool) -> int:
     return 0
 
 
+# rich lays out 1,000 rows in ~0.5 s: a municipality's archive of closed cases is printed as
+# plain aligned columns instead, which costs milliseconds
+PLAIN_ROWS = 300
+
+
 def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool,
-               all_: bool = False) -> int:
-    """Current courses by default; closed ones with `--all` or `--phase closed`."""
+               open_only: bool = False) -> int:
+    """Every case, one row each; `open_only` for the courses still running."""
     folder = ctx.folder()
     # summaries only: a cached folder is listed without parsing or building a model
     entries = store.load_all(folder, cases=False)
@@ -119,7 +124,7 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
         rows = [r for r in rows if r["worker"] == worker]
     if phase:
         rows = [r for r in rows if r["phase"] == phase]
-    elif not all_:
+    if open_only:
         rows = [r for r in rows if r["phase"] != "closed"]
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -129,7 +134,7 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
             ["case", "initials", "worker", "group", "phase", "since", "contacts", "last contact"],
             [[r["id"], r["initials"], r["worker"], r["target_group"], r["phase"],
               r["phase_start"], r["contacts"], r["last_contact"] or "-"] for r in rows],
-            justify_right=["contacts"])
+            justify_right=["contacts"], plain_above=PLAIN_ROWS)
     else:
         render.line("no cases")
     if bad:
