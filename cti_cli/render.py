@@ -18,7 +18,7 @@ from rich.text import Text
 from .privacy import mask_cpr
 
 # Every text shown goes through `_m`: CPR-like numbers are masked at this one boundary
-# (`show --json` is the data itself and is not masked; see docs/security.md).
+# (`show --json` is the data itself and is not masked; see README, "Security and data protection").
 _m = mask_cpr
 
 _out: Console | None = None

@@ -17,7 +17,7 @@ from cti_cli.method import load_method
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DAY = "2026-11-26"
 
-# The examples' board as a terminal shows it (NO_COLOR, 100 columns); also in docs/team.md.
+# The examples' board as a terminal shows it (NO_COLOR, 100 columns); also in the README.
 EXPECTED = """\
 Tavle for Team Nord – CTI, 2026-11-26: 6 åbne forløb
 

@@ -21,7 +21,7 @@ from cti_cli.method import (
     unknown_ticks,
 )
 
-# Written out from the manual (p.14, p.18, p.21, p.23) and docs/cti-method.md §2, not read
+# Written out from the manual (p.14, p.18, p.21, p.23) and our English digest §2, not read
 # from method.yaml: this list is the contract case files rely on.
 GATE_ITEMS: dict[str, list[str]] = {
     "contact": ["contact_made", "informed", "contact_agreement"],

@@ -35,7 +35,7 @@ def due(
     \b
     Example:
       cti due --within 7 --worker anna
-      cti due --email --quiet        # in cron, see docs/cron.md
+      cti due --email --quiet        # in cron, see the README
     """
     from ..commands.due import due as run
 
