@@ -20,10 +20,11 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
+
+from . import atomic
 
 FORMAT = 1
 CACHE_DIR = "cache"
@@ -89,18 +90,9 @@ def save(state_dir: Path, records: dict[str, Record]) -> None:
     body = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
     data = _header() + hashlib.blake2b(body, digest_size=32).digest() + body
     target = _path(state_dir)
-    try:
+    with suppress(OSError):  # a cache that cannot be written only makes the next run slower
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".cases.", suffix=".tmp", dir=target.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except OSError:
-        with suppress(OSError):
-            os.unlink(tmp)
+        atomic.replace(target, data, durable=False)
 
 
 def key(st: os.stat_result) -> Key:
@@ -150,15 +142,6 @@ def save_proof(state_dir: Path, case_id: str, sha256: str, data: dict[str, Any])
     body = pickle.dumps({"sha256": sha256, "data": data}, protocol=pickle.HIGHEST_PROTOCOL)
     blob = _header() + hashlib.blake2b(body, digest_size=32).digest() + body
     target = _proof_path(state_dir, case_id)
-    try:
+    with suppress(OSError):  # a cache that cannot be written only makes the next run slower
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".proof.", suffix=".tmp", dir=target.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, target)
-    except OSError:
-        with suppress(OSError):
-            os.unlink(tmp)
+        atomic.replace(target, blob, durable=False)

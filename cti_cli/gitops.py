@@ -17,13 +17,13 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Final, Literal
 
+from cti_cli import atomic
 from cti_cli.merge import Conflict, MergeError, has_conflict_markers, merge_texts, parses
 
 __all__ = [
@@ -274,16 +274,7 @@ def _attribute_is_set(text: str) -> bool:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic.replace(path, text.encode("utf-8"), mode=0o644)
 
 
 def install_merge_driver(

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,6 +22,7 @@ from typing import Final
 import platformdirs
 from filelock import FileLock, Timeout
 
+from cti_cli import atomic
 from cti_cli.dueitem import DueItem
 from cti_cli.errors import CtiError
 
@@ -191,28 +191,6 @@ class Ledger:
             indent=1,
             ensure_ascii=False,
         ).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".sent-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                if hasattr(os, "fchmod"):  # mkstemp already gives 0600; Windows has no fchmod
-                    os.fchmod(fh.fileno(), 0o600)
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            Path(tmp).replace(self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                Path(tmp).unlink()
-            raise
-        _fsync_dir(self.path.parent)
+        atomic.replace(self.path, payload)
 
 
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable; not possible (nor needed) on Windows.
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

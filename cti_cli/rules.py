@@ -390,7 +390,7 @@ def no_cpr_in_text(ctx: RuleContext) -> Iterator[Issue]:
             yield Issue(loc, "W401", "warning",
                         f"{'.'.join(map(str, loc))} looks like it holds a CPR number",
                         "remove it: a case file needs no CPR number (data minimisation); "
-                        "it also stays in git history, see the README, Security")
+                        "it also stays in git history, see the README, \"Retention\"")
 
 
 RULES: list[tuple[str, Rule]] = [

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import atomic
 from .config import CONFIG_NAME, TeamConfig, load_config
 from .errors import CaseFileError, CaseNotFound, ConcurrentChange, CtiError, FolderNotFound
 from .findings import Finding
@@ -281,7 +282,6 @@ def atomic_write(path: Path, text: str, *, expect: Stamp | None = None,
     editor, a `git pull`): the stat check is cheap; a hash decides when only the stat moved.
     """
     data = text.encode("utf-8")
-    directory = path.parent
     mode = new_mode
     if expect is not None:
         try:
@@ -296,36 +296,12 @@ def atomic_write(path: Path, text: str, *, expect: Stamp | None = None,
                 raise ConcurrentChange(
                     f"{path} changed on disk while cti was working on it",
                     hint="nothing was written and nothing is lost: run the command again")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fchmod(fh.fileno(), mode)
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise CtiError(f"could not write {path}: {exc.strerror}",
-                           hint="the old file is unchanged; free disk space or fix "
-                           "permissions, then run the command again") from None
-        raise
-    _fsync_dir(directory)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        dfd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(dfd)
+        atomic.replace(path, data, mode=mode)
+    except OSError as exc:
+        raise CtiError(f"could not write {path}: {exc.strerror}",
+                       hint="the old file is unchanged; free disk space or fix "
+                       "permissions, then run the command again") from None
 
 
 @contextmanager
@@ -488,7 +464,7 @@ def create_case(folder: Folder, case_id: str, data: Mapping[str, Any]) -> Path:
                            hint="choose another --id") from None
         finally:
             os.unlink(tmp)
-        _fsync_dir(path.parent)
+        atomic.fsync_dir(path.parent)
     return path
 
 
