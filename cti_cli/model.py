@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -22,35 +22,6 @@ from pydantic import (
 
 CASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 CASE_ID_RE = re.compile(CASE_ID_PATTERN[1:-1])
-
-TARGET_GROUPS = (
-    "homelessness",
-    "psychiatric",
-    "crisis_centre",
-    "unemployed",
-    "aftercare",
-    "prostitution",
-    "substance_use",
-    "prison_release",
-    "other",
-)
-PHASES = ("contact", "phase1", "phase2", "phase3", "closed")
-GATES = ("contact", "phase1", "phase2", "closure")
-DOMAINS = (
-    "housing",
-    "mental_health",
-    "physical_health",
-    "economy",
-    "network",
-    "daily_activities",
-    "education_work",
-    "substance_use",
-)
-DOC_POINTS = ("start", "month3", "month6", "closure")
-CLOSE_REASONS = ("completed", "ended_early", "declined", "moved_municipality", "other")
-CONTACT_KINDS = ("meeting", "phone", "sms", "email", "video", "other")
-TRANSITION_KINDS = ("move_in", "job", "release", "other")
-GOAL_STATUSES = ("open", "achieved", "changed", "dropped")
 
 TargetGroup = Literal[
     "homelessness",
@@ -81,6 +52,17 @@ ContactKind = Literal["meeting", "phone", "sms", "email", "video", "other"]
 TransitionKind = Literal["move_in", "job", "release", "other"]
 GoalStatus = Literal["open", "achieved", "changed", "dropped"]
 Priority = Literal["high", "medium", "low"]
+
+# the same values as tuples, for choices, messages and loops
+TARGET_GROUPS: tuple[str, ...] = get_args(TargetGroup)
+PHASES: tuple[str, ...] = get_args(PhaseName)
+GATES: tuple[str, ...] = get_args(GateName)
+DOMAINS: tuple[str, ...] = get_args(Domain)
+DOC_POINTS: tuple[str, ...] = get_args(DocPoint)
+CLOSE_REASONS: tuple[str, ...] = get_args(CloseReason)
+CONTACT_KINDS: tuple[str, ...] = get_args(ContactKind)
+TRANSITION_KINDS: tuple[str, ...] = get_args(TransitionKind)
+GOAL_STATUSES: tuple[str, ...] = get_args(GoalStatus)
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
