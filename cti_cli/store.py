@@ -386,7 +386,55 @@ class Editor:
     def text(self) -> str:
         buf = io.StringIO()
         self.yaml.dump(self.doc, buf)
-        return buf.getvalue()
+        return keep_wrapping(self.loaded.text, buf.getvalue())
+
+
+def keep_wrapping(old: str, new: str) -> str:
+    """Undo ruamel's re-flowing of text nobody changed.
+
+    ruamel joins a hand-wrapped plain scalar (a note over three lines) into one line when it
+    dumps the document, so a `tick` would show in `git diff` as a change to notes it never
+    touched. Where a changed run of lines holds the same words before and after, keep the
+    person's lines; the result is used only if it reads as exactly the same data.
+    """
+    from difflib import SequenceMatcher
+
+    from .yamlread import ReadError, parse
+
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    merged: list[str] = []
+    kept = False
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            merged += a[i1:i2]
+            continue
+        old_words = _words(a[i1:i2])
+        # the person's lines may stand before or after lines the command added
+        split = next((k for k in range(j1, j2 + 1) if tag == "replace"
+                      and _words(b[j1:k]) == old_words), None)
+        if split is not None:
+            merged += a[i1:i2] + b[split:j2]
+            kept = True
+            continue
+        split = next((k for k in range(j2, j1 - 1, -1) if tag == "replace"
+                      and _words(b[k:j2]) == old_words), None)
+        if split is not None:
+            merged += b[j1:split] + a[i1:i2]
+            kept = True
+            continue
+        merged += b[j1:j2]
+    if not kept:
+        return new
+    text = "".join(merged)
+    try:
+        same = parse(text).data == parse(new).data
+    except ReadError:
+        same = False
+    return text if same else new
+
+
+def _words(lines: list[str]) -> list[str]:
+    return " ".join(lines).split()
 
 
 def to_yaml(value: Any) -> Any:

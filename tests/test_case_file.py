@@ -281,3 +281,27 @@ def test_list_shows_every_case_and_open_filters(plain_folder: Path, cti) -> None
     assert cti("-C", plain_folder, "list", "--open").out.count("\n2026-001") == 1
     rows = json.loads(cti("-C", plain_folder, "list", "--json").out)
     assert len(rows) == 311 and {r["phase"] for r in rows} == {"closed", "contact"}
+
+
+def test_edits_keep_hand_wrapped_text_and_comments(plain_folder: Path, cti) -> None:
+    """ruamel re-flows a note wrapped over lines; the tool puts the person's lines back."""
+    path = _new_case(cti, plain_folder)
+    path.write_text(path.read_text("utf-8") + textwrap.dedent("""\
+        contacts:
+        - date: 2026-02-11
+          kind: meeting
+          note: Første møde på herberget. Vi talte om hvad
+            hun ønsker sig af forløbet.   # aftalt: sms dagen før
+        plan: Egen bolig
+          inden sommer.
+        """), "utf-8")
+    for args in (("tick", path.stem, "contact_made"), ("tick", path.stem, "informed"),
+                 ("document", path.stem, "start")):
+        before = path.read_text("utf-8")
+        res = cti("-C", plain_folder, *args, "--date", "2026-02-12")
+        assert res.code == 0, res.output
+        added = _lines_only_added(before, path.read_text("utf-8"))
+        assert added and all("2026-02-12" in line or line.endswith(":") for line in added)
+    text = path.read_text("utf-8")
+    assert "    hun ønsker sig af forløbet.   # aftalt: sms dagen før\n" in text
+    assert "plan: Egen bolig\n  inden sommer.\n" in text
