@@ -29,7 +29,8 @@ from . import atomic
 FORMAT = 1
 CACHE_DIR = "cache"
 CACHE_FILE = "cases.v1"
-_FINGERPRINT_SOURCES = ("model.py", "yamlread.py", "validate.py", "cache.py", "store.py")
+_FINGERPRINT_SOURCES = ("model.py", "yamlread.py", "validate.py", "cache.py", "store.py",
+                        "scan.py")
 _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
             ("datetime", "timedelta")}
 

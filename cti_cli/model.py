@@ -8,6 +8,7 @@ document (to keep people's comments) and re-validate, never mutate a model.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal, get_args
 
@@ -273,3 +274,57 @@ def case_json_schema() -> dict[str, Any]:
     schema["$id"] = "https://cti.example/schemas/case.schema.json"
     schema["title"] = "CTI case file"
     return schema
+
+
+# --- trusted construction -----------------------------------------------------------------
+# The cache holds `model_dump()` of cases that validated, keyed to unchanged files. Building
+# them again with `model_construct` skips validation (measured: see BENCHMARKS.md); nested
+# models must be built one by one, since model_construct does not recurse.
+
+
+def _converter(annotation: Any) -> Callable[[Any], Any] | None:
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _converter(args[0])
+    if origin in (typing.Union, types.UnionType):
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        inner = [c for a in args if (c := _converter(a)) is not None and a not in models]
+        if models:
+            model = models[0]
+            return lambda v: _construct(model, v) if isinstance(v, dict) else v
+        return inner[0] if len(inner) == 1 else None
+    if origin is list:
+        item = _converter(args[0])
+        return (lambda v: [item(x) for x in v]) if item else None
+    if origin is dict:
+        value = _converter(args[1])
+        return (lambda v: {k: value(x) for k, x in v.items()}) if value else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return lambda v: _construct(annotation, v)
+    return None
+
+
+_PLANS: dict[type, dict[str, Callable[[Any], Any] | None]] = {}
+
+
+def _construct(model: Any, data: dict[str, Any]) -> Any:
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = _PLANS[model] = {n: _converter(f.annotation)
+                                for n, f in model.model_fields.items()}
+    values = {}
+    for key, value in data.items():
+        conv = plan[key]
+        values[key] = conv(value) if conv is not None and value is not None else value
+    return model.model_construct(_fields_set=set(data), **values)
+
+
+def construct_case(data: dict[str, Any]) -> Case:
+    """A `Case` from the `model_dump()` of a case that validated; trusts the data."""
+    return _construct(Case, data)  # type: ignore[no-any-return]

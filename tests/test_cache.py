@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cti_cli import cache, store
+from cti_cli import cache, scan, store
 from cti_cli.fastappend import insert_entry
 from cti_cli.model import CASE_ID_PATTERN
 from cti_cli.store import open_folder
@@ -47,7 +47,7 @@ OLD = 1_700_000_000  # an mtime well in the past: not "racy"
 @pytest.fixture(autouse=True)
 def _no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files made by a test are seconds old at most: trust them as if older."""
-    monkeypatch.setattr(store, "RACY_NS", -1)
+    monkeypatch.setattr(scan, "RACY_NS", -1)
 
 
 def _make(root: Path, n: int = 3) -> list[Path]:
@@ -62,7 +62,7 @@ def _make(root: Path, n: int = 3) -> list[Path]:
 
 def _ids(folder: store.Folder, **kw: bool) -> list[tuple[str, int]]:
     return [(e.path.stem, e.summary["contacts"] if e.summary else -1)
-            for e in store.load_all(folder, **kw)]
+            for e in scan.load_all(folder, **kw)]
 
 
 def test_case_id_pattern_matches_model() -> None:
@@ -73,10 +73,10 @@ def test_cache_is_used_and_equals_a_fresh_read(plain_folder: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     _make(plain_folder)
     folder = open_folder(plain_folder)
-    first = store.load_all(folder)
+    first = scan.load_all(folder)
     assert cache.load(folder.state_dir).keys() == {f"2026-00{i}.yaml" for i in (1, 2, 3)}
-    monkeypatch.setattr(store, "load_entry", lambda *a, **k: pytest.fail("not cached"))
-    again = store.load_all(folder, open_only=True)
+    monkeypatch.setattr(scan, "load_entry", lambda *a, **k: pytest.fail("not cached"))
+    again = scan.load_all(folder, open_only=True)
     assert [e.case for e in again] == [e.case for e in first]
     for a, b in zip(again, first, strict=True):
         assert a.case is not None and b.case is not None
@@ -121,8 +121,8 @@ def test_any_change_rebuilds(plain_folder: Path, change: str,
     elif change == "version":
         monkeypatch.setattr(cache, "fingerprint", lambda: "9.9.9:other-schema")
     reads: list[Path] = []
-    real = store.load_entry
-    monkeypatch.setattr(store, "load_entry", lambda p, **k: reads.append(p) or real(p, **k))
+    real = scan.load_entry
+    monkeypatch.setattr(scan, "load_entry", lambda p, **k: reads.append(p) or real(p, **k))
     assert _ids(folder) == expected
     if change in ("corrupt", "truncate", "version"):
         assert len(reads) == 3  # nothing trusted

@@ -12,7 +12,7 @@ from .context import Ctx, parse_date
 
 def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool) -> int:
     """Load the open cases, build the board and print it in the chosen form."""
-    from .. import store
+    from .. import scan
     from ..board import CSV_COLUMNS, build_board, csv_records
     from ..method import MethodError, load_method
 
@@ -24,7 +24,7 @@ def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool) -> int:
         method = load_method(folder.root / "method.yaml")
     except MethodError as exc:
         raise CtiError(str(exc), hint="fix the team's method.yaml") from None
-    entries = store.load_all(folder, open_only=True)
+    entries = scan.load_all(folder, open_only=True)
     for entry in entries:
         if entry.case is None:
             print(f"cti board: {folder.rel(entry.path)} cannot be read, so it is not on the "

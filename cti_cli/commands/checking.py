@@ -13,7 +13,8 @@ from pathlib import Path
 from ..config import CONFIG_NAME, TeamConfig, load_config
 from ..findings import Finding
 from ..rules import RuleContext, run_rules
-from ..store import Entry, display_path, find_root, iter_case_paths, load_entry
+from ..scan import Entry, load_entry
+from ..store import display_path, find_root, iter_case_paths
 from .context import Ctx
 
 

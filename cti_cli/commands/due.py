@@ -13,7 +13,7 @@ import sys
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from .. import store
+from .. import scan
 from ..errors import CtiError, UsageError
 from .context import Ctx, parse_date
 
@@ -51,7 +51,7 @@ def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as
     except MethodError as exc:
         raise CtiError(str(exc), hint="fix the team's method.yaml") from None
 
-    entries = store.load_all(folder, open_only=True)  # reminders are for open courses
+    entries = scan.load_all(folder, open_only=True)  # reminders are for open courses
     for entry in entries:
         if entry.case is None:
             _problem(f"{folder.rel(entry.path)} cannot be read, so it is left out of the "

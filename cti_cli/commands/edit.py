@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .. import render, store
+from .. import render, scan, store
 from ..errors import CtiError
 from .checking import rule_findings
 from .context import Ctx
@@ -75,5 +75,5 @@ def _problems(folder: store.Folder, path: Path, text: str, today: date) -> list:
     case, parsed, findings = store.validate_text(text, shown)
     if case is None:
         return findings
-    entry = store.Entry(path, case, (), parsed, text)
+    entry = scan.Entry(path, case, (), parsed, text)
     return rule_findings(entry, folder.config, today, folder.root)

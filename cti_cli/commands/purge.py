@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from .. import render, store
+from .. import render, scan, store
 from ..errors import UsageError
 from .context import Ctx
 
@@ -38,7 +38,7 @@ def parse_period(text: str) -> relativedelta:
     return relativedelta(**{{"y": "years", "m": "months", "d": "days"}[unit]: n})
 
 
-def expired(entries: list[store.Entry], cutoff: date) -> list[Expired]:
+def expired(entries: list[scan.Entry], cutoff: date) -> list[Expired]:
     """Closed cases whose closing date lies before `cutoff` (pure)."""
     out = [Expired(e.case.id, e.case.closed.date, e.path) for e in entries
            if e.case is not None and e.case.closed is not None and e.case.closed.date < cutoff]
@@ -68,7 +68,7 @@ def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today
         period = (parse_period(older_than) if older_than
                   else relativedelta(years=folder.config.team.retention_years))
         cutoff = today - period
-    entries = store.load_all(folder)
+    entries = scan.load_all(folder)
     unreadable = [e for e in entries if e.case is None]
     found = expired(entries, cutoff)
     if unreadable:
