@@ -305,3 +305,8 @@ def test_edits_keep_hand_wrapped_text_and_comments(plain_folder: Path, cti) -> N
     text = path.read_text("utf-8")
     assert "    hun ønsker sig af forløbet.   # aftalt: sms dagen før\n" in text
     assert "plan: Egen bolig\n  inden sommer.\n" in text
+
+
+def test_check_of_a_missing_path_is_a_usage_error(plain_folder: Path, cti) -> None:
+    res = cti("-C", plain_folder, "check", "no-such-file.yaml")
+    assert res.code == 2 and "no-such-file.yaml: no such file or folder" in res.err

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..config import CONFIG_NAME, TeamConfig, load_config
+from ..errors import UsageError
 from ..findings import Finding
 from ..rules import RuleContext, run_rules
 from ..scan import Entry, load_entry
@@ -86,8 +87,11 @@ def expand(ctx: Ctx, args: list[Path]) -> list[Path]:
         if arg.is_dir():
             cases = arg / "cases" if (arg / CONFIG_NAME).is_file() else arg
             out.extend(sorted(p for p in cases.glob("*.yaml") if not p.name.startswith(".")))
+        elif arg.exists() or arg.is_symlink():
+            out.append(arg)  # a symlink out of the folder is reported, not followed
         else:
-            out.append(arg)
+            raise UsageError(f"{arg}: no such file or folder",
+                             hint="name case files or folders, or nothing for every case")
     return out
 
 
