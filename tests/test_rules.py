@@ -351,3 +351,26 @@ def test_future_handover_meeting_and_action_done_are_errors() -> None:
         ("E206", ("handover", "meetings", 0)),
         ("E206", ("goals", 0, "actions", 0, "done")),
     ]
+
+
+def test_goals_dropped_when_a_course_closed_still_count() -> None:
+    from datetime import date as _date
+
+    from cti_cli.model import Case
+    from cti_cli.rules import RuleContext, goal_count
+
+    data = {
+        "id": "x", "citizen": {"initials": "AB"}, "target_group": "other", "worker": "anna",
+        "transition": {"date": "2026-03-01"},
+        "phases": [{"name": "phase1", "start": "2026-02-01"},
+                   {"name": "phase2", "start": "2026-05-01"}],
+        "goals": [{"id": "g1", "text": "t", "domain": "housing", "status": "dropped"},
+                  {"id": "g2", "text": "u", "domain": "economy", "status": "dropped"}],
+    }
+    today = _date(2026, 8, 1)
+    running = Case.model_validate(data)
+    assert [i.code for i in goal_count(RuleContext(case=running, today=today))] == ["E303"]
+    data["phases"].append({"name": "closed", "start": "2026-07-01"})
+    data["closed"] = {"date": "2026-07-01", "reason": "ended_early"}
+    closed = Case.model_validate(data)
+    assert list(goal_count(RuleContext(case=closed, today=today))) == []
