@@ -63,14 +63,15 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
                 *, justify_right: Iterable[str] = (), plain_above: int | None = None) -> None:
     rows = list(rows)
     if plain_above is not None and len(rows) > plain_above:
-        _plain_table(title, columns, rows, set(justify_right))
+        plain_table(title, columns, rows, justify_right)
         return
     out().print(table(title, columns, rows, justify_right=justify_right))
 
 
-def _plain_table(title: str | None, columns: Sequence[str], rows: list[Sequence[Any]],
-                 right: set[str]) -> None:
+def plain_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                justify_right: Iterable[str] = ()) -> None:
     """Aligned columns without rich's layout engine, for thousands of rows."""
+    right = set(justify_right)
     cells = [[_m("" if v is None else str(v)) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     lines = [] if title is None else [_m(title)]

@@ -13,7 +13,12 @@ from rich.table import Table
 from rich.text import Text
 
 from .dueitem import DueItem
-from .render import out
+from .render import out, plain_table
+
+COLUMNS = ("case", "initials", "kind", "due", "when", "message")
+# a municipality-wide run can list hundreds of items; rich's layout of them costs ~1 ms a
+# row, so long lists are printed as plain columns (no folding) instead
+PLAIN_ITEMS = 100
 
 
 def _when(days_left: int) -> str:
@@ -37,12 +42,19 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
     groups: dict[str, list[DueItem]] = {}
     for item in items:  # dicts keep insertion order: a worker's first item is their most urgent
         groups.setdefault(item.worker, []).append(item)
+    plain = len(items) > PLAIN_ITEMS
     for worker, rows in groups.items():
         name = worker_name(worker)
         title = f"{worker} ({name})" if name != worker else worker
+        if plain:
+            out().print()
+            plain_table(f"{title}, {len(rows)} item(s)", COLUMNS,
+                        [(i.case, i.initials, i.kind, i.due.isoformat(), _when(i.days_left),
+                          i.message) for i in rows])
+            continue
         table = Table(title=f"{title}, {len(rows)} item(s)", title_justify="left",
                       header_style="bold", box=None, pad_edge=False, show_edge=False)
-        for column in ("case", "initials", "kind", "due", "when", "message"):
+        for column in COLUMNS:
             table.add_column(column, overflow="fold", no_wrap=column != "message")
         for item in rows:
             cells = (item.case, item.initials, item.kind, item.due.isoformat(),
