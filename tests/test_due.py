@@ -239,3 +239,20 @@ def test_outbox_without_smtp(team: Path, cti: Runner) -> None:
     again = cti("-C", team, "due", "--date", TODAY, "--email", "--quiet")
     assert (again.code, again.out) == (0, "")
     assert len(list(outbox.iterdir())) == 2
+
+
+def test_a_long_list_prints_every_item_on_one_line_each(team: Path, cti: Runner) -> None:
+    """A municipality-wide run lists hundreds of items: plain columns, none folded or lost."""
+    template = (team / "cases" / "2026-002.yaml").read_text("utf-8")
+    for n in range(3, 123):
+        case_id = f"2026-{n:03d}"
+        (team / "cases" / f"{case_id}.yaml").write_text(
+            template.replace("id: 2026-002", f"id: {case_id}"), "utf-8")
+    items = json.loads(cti("-C", team, "due", "--date", TODAY, "--json").out)
+    assert len(items) > 100
+    table = cti("-C", team, "due", "--date", TODAY)
+    assert table.code == 0, table.output
+    lines = table.out.splitlines()
+    for item in items:
+        assert any(line.startswith(item["case"] + " ") and f" {item['kind']} " in line
+                   and line.rstrip().endswith(item["message"]) for line in lines), item
