@@ -36,11 +36,17 @@ class TeamSettings(_Model):
     retention_years: Annotated[int, Field(ge=1, le=50)] = 5
 
 
+RhythmPhase = Literal["contact", "phase1", "phase2", "phase3"]
+
+
+_DEFAULT_RHYTHM: dict[RhythmPhase, int] = {"contact": 14, "phase1": 7, "phase2": 14,
+                                            "phase3": 30}
+
+
 class ReminderSettings(_Model):
     horizon_days: Annotated[int, Field(ge=0, le=366)] = 14
-    no_contact_days: dict[Literal["contact", "phase1", "phase2", "phase3"],
-                          Annotated[int, Field(ge=1, le=366)]] = Field(
-        default_factory=lambda: {"contact": 14, "phase1": 7, "phase2": 14, "phase3": 30})
+    no_contact_days: dict[RhythmPhase, Annotated[int, Field(ge=1, le=366)]] = Field(
+        default_factory=lambda: _DEFAULT_RHYTHM.copy())
     contact_period_days: Annotated[int, Field(ge=1, le=366)] = 60
 
 

@@ -328,16 +328,17 @@ class _Merger:
             if merged is MISSING:
                 if old is not MISSING:
                     del ours[key]
-                    ours.ca.items.pop(key, None)
+                    ours.ca.items.pop(key, None)  # type: ignore[attr-defined]
                 continue
             if old is MISSING:
                 ours.insert(_position(list(theirs), key, list(ours)), key, merged)
             elif merged is not old:
                 ours[key] = merged
-            if merged is not old and key not in ours.ca.items and isinstance(theirs, dict):
-                comment = _eol_only(theirs.ca.items.get(key), 2)
+            comments = ours.ca.items  # type: ignore[attr-defined]
+            if merged is not old and key not in comments and isinstance(theirs, dict):
+                comment = _eol_only(theirs.ca.items.get(key), 2)  # type: ignore[attr-defined]
                 if comment is not None:
-                    ours.ca.items[key] = comment
+                    comments[key] = comment
         _attach_trailing(ours, trailing)
 
     def sequence(self, path: str, base: list[Any], ours: CommentedSeq, theirs: Any) -> None:
@@ -546,7 +547,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     labels = ("ours (already shared)", "theirs (yours)") if _rebasing() else ("ours", "theirs")
     try:
         texts = [p.read_text(encoding="utf-8") for p in (base, ours, theirs)]
-        result = merge_texts(*texts, labels=labels)
+        result = merge_texts(texts[0], texts[1], texts[2], labels=labels)
     except (MergeError, UnicodeDecodeError) as exc:
         print(f"cti merge-driver: {name}: {exc}; merging line by line", file=sys.stderr)
         return _merge_lines(base, ours, theirs)

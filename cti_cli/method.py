@@ -16,6 +16,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .model import NotApplicable  # one answer type for the method and the case file
+
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
@@ -45,12 +47,6 @@ class _Texts(_Frozen):
 
     da: str = Field(min_length=1)
     en: str = Field(min_length=1)
-
-
-class NotApplicable(_Frozen):
-    """A checklist answer "not applicable"; the reason is required so the choice is auditable."""
-
-    na: str = Field(min_length=1)
 
 
 class Course(_Frozen):
@@ -204,7 +200,9 @@ def _consistency_problems(m: Method) -> list[tuple[str, str]]:
         elif phase.gate not in m.gates:
             problems.append((key, f"unknown gate {phase.gate!r}; known: {', '.join(m.gates)}"))
     starts = [p.start_third for p in m.phases[1:]]
-    if None in starts or starts != sorted(set(starts)) or starts[-1] != m.course.thirds:
+    known = [s for s in starts if s is not None]
+    if len(known) != len(starts) or known != sorted(set(known)) or known[-1:] != [
+            m.course.thirds]:
         problems.append(
             (
                 "phases.start_third",

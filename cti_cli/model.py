@@ -195,7 +195,10 @@ class Handover(Model):
 
 
 class NotApplicable(Model):
-    na: ShortText = Field(description="Why a conditional item does not apply.")
+    """A checklist answer "not applicable"; the reason is required so the choice is auditable."""
+
+    na: Annotated[str, StringConstraints(min_length=1, max_length=500)] = Field(
+        description="Why a conditional item does not apply.")
 
 
 ChecklistMark = ISODate | NotApplicable

@@ -153,7 +153,7 @@ def rhythm_days(phase: str, config: TeamConfig, method: Method) -> int | None:
     """
     reminders = config.reminders
     if "no_contact_days" in reminders.model_fields_set:
-        days = dict(reminders.no_contact_days).get(phase)
+        days = {str(k): v for k, v in reminders.no_contact_days.items()}.get(phase)
         if days is not None:
             return int(days)
     try:
@@ -241,7 +241,8 @@ class _Engine:
         if end is None or gate_id is None or not self.near(end):
             return []
         # The case model's {na: reason} is duck-typed by missing_items like the method's own.
-        marks: Mapping[str, Any] = dict(case.checklists).get(gate_id, {})
+        marks: Mapping[str, Any] = {str(k): v for k, v in case.checklists.items()}.get(
+            gate_id, {})
         missing = missing_items(self.method, gate_id, marks)
         if not missing:
             return []

@@ -60,7 +60,8 @@ def render_case(folder: Folder, case: Case, today: date) -> None:
             f"{a.date}{' ' + a.time if a.time else ''}" for a in coming[:3])))
     gate_id = method.phase(case.phase).gate if case.is_open else None
     if gate_id is not None:
-        states = gate_progress(method, gate_id, case.checklists.get(gate_id, {}))  # type: ignore[arg-type]
+        marks = {str(k): v for k, v in case.checklists.items()}.get(gate_id, {})
+        states = gate_progress(method, gate_id, marks)
         done = sum(not s.blocking for s in states)
         pairs.append((t["checklist"], f"{gate_id}: {done}/{len(states)} {t['done']}"))
     for i, g in enumerate(case.goals):
