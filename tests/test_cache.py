@@ -207,3 +207,44 @@ def test_two_processes_append_100_contacts_each(plain_folder: Path) -> None:
     assert {f"a{i:03d}" for i in range(100)} | {f"b{i:03d}" for i in range(100)} <= set(ids)
     text = path.read_text("utf-8")
     assert "# hører til første kontakt" in text and "# hører til planen" in text
+
+
+@pytest.mark.parametrize("on_terminal", [True, False])
+def test_progress_bar_only_on_a_terminal(plain_folder: Path, cti, on_terminal: bool) -> None:
+    """Many cold files show a bar on stderr when it is a terminal, and nothing in a pipe."""
+    import os
+    import subprocess
+    import sys
+
+    made = cti("-C", plain_folder, "new", "--initials", "MK", "--worker", "anna", "--group",
+               "homelessness", "--transition-date", "2026-03-01", "--date", "2026-02-10")
+    template = (plain_folder / "cases" / f"{made.out.strip()}.yaml").read_text("utf-8")
+    for n in range(2, 40):
+        (plain_folder / "cases" / f"2026-{n:03d}.yaml").write_text(
+            template.replace("id: 2026-001", f"id: 2026-{n:03d}"), "utf-8")
+    script = ("import sys; import cti_cli.scan as s; s.PROGRESS_MIN = 10\n"
+              "from cti_cli.cli import main\n"
+              f"sys.exit(main(['-C', {str(plain_folder)!r}, 'list', '--json']))")
+    master, slave = os.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                              stderr=slave if on_terminal else subprocess.PIPE, timeout=60,
+                              env={**os.environ, "TERM": "xterm", "COLUMNS": "80"})
+        os.close(slave)
+        err = b""
+        if on_terminal:
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                err += chunk
+        else:
+            err = proc.stderr
+    finally:
+        os.close(master)
+    assert proc.returncode == 0
+    assert len(__import__("json").loads(proc.stdout)) == 39
+    assert (b"reading case files" in err) is on_terminal
