@@ -52,6 +52,23 @@ _MSG: dict[str, dict[Lang, str]] = {
     "na_only": {"da": "{item} kan ikke markeres som ikke relevant: kun betingede punkter kan",
                 "en": "{item} cannot be marked not applicable: only conditional items can"},
     "not_ticked": {"da": "{item} er ikke krydset af", "en": "{item} is not ticked"},
+    # hints: what to do next
+    "h_na_only": {"da": "kryds det af, når det er gjort, eller gå videre med --force --reason",
+                  "en": "tick it when it is done, or advance with --force --reason"},
+    "h_refused": {"da": "se `cti checklist {case}`; kryds af med `cti tick`, eller gå videre "
+                        "alligevel med `--force --reason …`",
+                  "en": "see `cti checklist {case}`; tick items with `cti tick`, or override "
+                        "with `--force --reason …`"},
+    "h_complete_phase3": {"da": "afslut før tid med --reason ended_early (eller en anden grund)",
+                          "en": "close early with --reason ended_early (or another reason)"},
+    "h_not_done": {"da": "kryds af med `cti tick`, eller afslut med en anden --reason",
+                   "en": "tick items with `cti tick`, or close with another --reason"},
+    "h_fourth_goal": {"da": "markér først et mål som dropped eller changed, eller ret et mål",
+                      "en": "mark a goal dropped or changed first, or edit one"},
+    "h_second_anchor": {"da": "tilføj personen uden --anchor, eller ret filen for at flytte "
+                              "ankeret",
+                        "en": "add the person without --anchor, or edit the file to move the "
+                              "anchor"},
 }
 
 
@@ -107,7 +124,7 @@ def check_tick(method: Method, case: Case, item: str, *, na: str | None, undo: b
         return gate
     if na is not None and not method.item(gate, item).conditional:
         raise RuleViolation(msg("na_only", lang, item=item),
-                            hint="tick it when it is done, or advance with --force --reason")
+                            hint=msg("h_na_only", lang))
     return gate
 
 
@@ -161,8 +178,7 @@ def advance(method: Method, case: Case, day: date, *, force: str | None = None,
     if problems:
         head = msg("refused", lang, case=case.id, target=target)
         raise RuleViolation("\n".join([head, *problems]),
-                            hint="see `cti checklist CASE`; tick items with `cti tick`, or "
-                            "override with `--force --reason …`")
+                            hint=msg("h_refused", lang, case=case.id))
     return Step(case.id, source, target, day)
 
 
@@ -197,14 +213,13 @@ def close(method: Method, case: Case, reason: str, day: date, lang: Lang = "da")
     if method.ends[reason].closure_checklist:
         if case.phase != "phase3":
             raise RuleViolation(msg("complete_phase3", lang, phase=case.phase),
-                                hint="close early with --reason ended_early (or another reason)")
+                                hint=msg("h_complete_phase3", lang))
         problems = _listing(missing_items(method, "closure", _ticks(case, "closure")), lang)
         if not any(p.anchor for p in case.network):
             problems.append("  " + msg("no_anchor", lang))
         if problems:
             raise RuleViolation("\n".join([msg("not_done", lang), *problems]),
-                                hint="tick items with `cti tick`, or close with another "
-                                "--reason")
+                                hint=msg("h_not_done", lang))
     return Step(case.id, case.phase, "closed", day)
 
 
@@ -223,7 +238,7 @@ def check_goal(case: Case, lang: Lang = "da") -> str:
     n = len(active_goals(case))
     if n >= MAX_GOALS:
         raise RuleViolation(msg("fourth_goal", lang, case=case.id, n=n),
-                            hint="mark a goal dropped or changed first, or edit one")
+                            hint=msg("h_fourth_goal", lang))
     return new_goal_id(case)
 
 
@@ -232,8 +247,7 @@ def check_anchor(case: Case, lang: Lang = "da") -> None:
     anchors = [p.name for p in case.network if p.anchor]
     if anchors:
         raise RuleViolation(msg("second_anchor", lang, case=case.id, name=anchors[0]),
-                            hint="add the person without --anchor, or edit the file to move "
-                            "the anchor")
+                            hint=msg("h_second_anchor", lang))
 
 
 # -- intensity --------------------------------------------------------------------------------
