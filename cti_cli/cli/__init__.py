@@ -9,6 +9,9 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cti` console script; returns the process exit code."""
     os.umask(0o077)  # case files are art. 9 data: private unless the team widens it
+    # cti uses no pydantic plugins; looking for them scans every installed package's
+    # metadata (~13 ms of each `cti log`)
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = sys.argv[1:] if argv is None else argv
     if args in (["--version"], ["-V"]):
         # the cheapest answer for scripts and package managers: no typer, no pydantic

@@ -7,7 +7,7 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .. import render, scan, store
+from .. import store
 from ..errors import CtiError, UsageError
 from .context import Ctx, parse_date
 from .record import record
@@ -117,6 +117,8 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
     """Every case, one row each; `open_only` for the courses still running."""
     folder = ctx.folder()
     # summaries only: a cached folder is listed without parsing or building a model
+    from .. import render, scan
+
     entries = scan.load_all(folder, cases=False)
     bad = [e for e in entries if e.summary is None]
     rows = [_row(e.summary) for e in entries if e.summary is not None]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from .. import render
 from ..store import Folder
 from .context import Ctx
 
@@ -27,9 +26,13 @@ def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
     from .team import missing_driver, no_driver_warning
 
     if missing_driver(folder.root, root):  # a fresh clone: a later sync would conflict
+        from .. import render
+
         render.warn(no_driver_warning(folder))
     all_trailers = {"Case": path.stem, "Cti-Action": action, **(trailers or {})}
     result = gitops.commit_paths(root, [path], subject, all_trailers)
     if not result.ok:
+        from .. import render
+
         render.warn(f"saved, but not committed: {result.reason}")
     return result.ok
