@@ -118,8 +118,10 @@ def parse_config(text: str, path: Path) -> TeamConfig:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        where = f"{path}:{m.group(1)}:{m.group(2)}" if m else str(path)
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        lines = text.splitlines() or [""]
+        where = (f"{path}:{m.group(1)}:{m.group(2)}" if m  # at the end: point at the last line
+                 else f"{path}:{len(lines)}:{len(lines[-1]) + 1}")
+        msg = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", str(exc))
         raise CtiError(f"TOML syntax error: {msg}", where=where,
                        hint="see https://toml.io; strings need quotes") from None
     config = _validate(TeamConfig, raw, (), text, path)

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from . import atomic
 from .config import CONFIG_NAME, TeamConfig, load_config
-from .errors import CaseFileError, CaseNotFound, ConcurrentChange, CtiError, FolderNotFound
+from .errors import (
+    CaseFileError,
+    CaseNotFound,
+    ConcurrentChange,
+    CtiError,
+    FolderNotFound,
+    UsageError,
+)
 from .findings import Finding
 
 if TYPE_CHECKING:  # imported where used: `list` over a cached folder needs neither
@@ -496,7 +503,13 @@ def create_case(folder: Folder, case_id: str, data: Mapping[str, Any]) -> Path:
     folder.cases_dir.mkdir(mode=0o700, exist_ok=True)
     path = folder.cases_dir / f"{case_id}.yaml"
     text = SCHEMA_HEADER + dump_text(to_yaml(dict(data)))
-    verify_text(text, path)
+    # a new case is made of what the user typed: an invalid value is their mistake to fix,
+    # not a bug (as it would be if an edit of a valid file came out invalid)
+    made, _parsed, findings = validate_text(text, str(path))
+    if made is None:
+        first = findings[0]
+        raise UsageError(f"the new case would not be valid: {first.message}",
+                         hint=first.hint or "check the values given to `cti new`")
     with case_lock(folder, case_id):
         if case_id in used_ids(folder):
             raise CtiError(f"case id {case_id} is already used", hint="choose another --id")

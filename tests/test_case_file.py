@@ -310,3 +310,22 @@ def test_edits_keep_hand_wrapped_text_and_comments(plain_folder: Path, cti) -> N
 def test_check_of_a_missing_path_is_a_usage_error(plain_folder: Path, cti) -> None:
     res = cti("-C", plain_folder, "check", "no-such-file.yaml")
     assert res.code == 2 and "no-such-file.yaml: no such file or folder" in res.err
+
+
+def test_user_mistakes_in_new_log_init_and_cti_toml_are_clear(plain_folder: Path, cti,
+                                                              tmp_path: Path) -> None:
+    bad = cti("-C", plain_folder, "new", "--initials", "M K 1", "--worker", "anna", "--group",
+              "homelessness", "--transition-date", "2026-03-01", "--date", "2026-02-10")
+    assert bad.code == 2 and "initials" in bad.err and "report" not in bad.err
+    assert not list((plain_folder / "cases").glob("*.yaml"))
+    path = _new_case(cti, plain_folder)
+    empty = cti("-C", plain_folder, "log", path.stem, "  ", "--date", "2026-02-11")
+    assert empty.code == 2 and "needs a note" in empty.err
+    assert "contacts:" not in path.read_text("utf-8")
+    not_a_dir = cti("init", plain_folder / "cti.toml")
+    assert not_a_dir.code == 1 and "is a file, not a folder" in not_a_dir.err
+    toml = plain_folder / "cti.toml"
+    toml.write_text(toml.read_text("utf-8") + "team = [\n", "utf-8")
+    broken = cti("-C", plain_folder, "list")
+    n_lines = len(toml.read_text("utf-8").splitlines())
+    assert broken.code == 1 and f"cti.toml:{n_lines}:" in broken.err

@@ -63,6 +63,8 @@ def log(ctx: Ctx, ref: str, note: str, *, kind: str, minutes: int | None,
         with_: list[str] | None, place: str | None, day: str | None) -> int:
     from ..model import CONTACT_KINDS
 
+    if not note.strip():
+        raise UsageError("a contact needs a note", hint='e.g. cti log CASE "Telefon om budget"')
     folder = ctx.folder()
     when = parse_date(day)
     kind = _choice(kind, CONTACT_KINDS, "--kind")

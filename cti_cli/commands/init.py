@@ -68,6 +68,9 @@ def _git_setup(directory: Path, repair: bool) -> tuple[list[str], list[str]]:
 
 def init(directory: Path, *, repair: bool, git: bool = True) -> int:
     directory = directory.resolve()
+    if directory.exists() and not directory.is_dir():
+        raise CtiError(f"{directory} is a file, not a folder",
+                       hint="name a new or existing folder: `cti init team-nord`")
     config = directory / CONFIG_NAME
     if config.exists() and not repair:
         raise CtiError(f"{directory} is already a case folder",
