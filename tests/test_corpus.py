@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from casefiles import minimal_case
 
 CORPUS = Path(__file__).parent / "corpus"
 COMMITTED = sorted(p.stem for p in CORPUS.glob("*.yaml"))
@@ -34,16 +35,6 @@ RSS_LIMIT_MB = 200
 AS_LIMIT = 1 << 30  # 1 GiB of address space: far above need, far below harm
 WALL_LIMIT_S = 20.0
 
-HEAD = """id: {id}
-citizen:
-  initials: MK
-target_group: homelessness
-worker: anna
-transition: {{kind: move_in, date: 2026-03-01}}
-phases:
-- name: contact
-  start: 2026-02-10
-"""
 
 
 @dataclass
@@ -97,7 +88,7 @@ def _write(d: Path, name: str, data: str | bytes) -> None:
 
 def gen_huge_50mb(d: Path) -> list[str]:
     with (d / "huge-50mb.yaml").open("w", encoding="utf-8") as fh:
-        fh.write(HEAD.format(id="huge-50mb") + "plan: |\n")
+        fh.write(minimal_case("huge-50mb") + "plan: |\n")
         line = "  " + "x" * 1021 + "\n"
         for _ in range(50 * 1024):
             fh.write(line)
@@ -105,27 +96,27 @@ def gen_huge_50mb(d: Path) -> list[str]:
 
 
 def gen_just_over_limit(d: Path) -> list[str]:
-    text = HEAD.format(id="just-over-limit") + "plan: "
+    text = minimal_case("just-over-limit") + "plan: "
     _write(d, "just-over-limit.yaml", text + "x" * (2 * 1024 * 1024 + 1 - len(text)))
     return ["check", "--strict", "--date", DAY, "just-over-limit.yaml"]
 
 
 def gen_nesting_flow_10000(d: Path) -> list[str]:
     _write(d, "nesting-flow-10000.yaml",
-           HEAD.format(id="nesting-flow-10000") + "plan: " + "[" * 10_000 + "]" * 10_000 + "\n")
+           minimal_case("nesting-flow-10000") + "plan: " + "[" * 10_000 + "]" * 10_000 + "\n")
     return ["check", "--strict", "--date", DAY, "nesting-flow-10000.yaml"]
 
 
 def gen_nesting_block_10000(d: Path) -> list[str]:
     _write(d, "nesting-block-10000.yaml",
-           HEAD.format(id="nesting-block-10000") + "plan:\n" + "- " * 10_000 + "x\n")
+           minimal_case("nesting-block-10000") + "plan:\n" + "- " * 10_000 + "x\n")
     return ["check", "--strict", "--date", DAY, "nesting-block-10000.yaml"]
 
 
 def gen_nesting_mapping_100(d: Path) -> list[str]:
     lines = [f"{'  ' * i}k{i}:" for i in range(100)]
     _write(d, "nesting-mapping-100.yaml",
-           HEAD.format(id="nesting-mapping-100") + "plan:\n" + "\n".join("  " + ln for ln in lines)
+           minimal_case("nesting-mapping-100") + "plan:\n" + "\n".join("  " + ln for ln in lines)
            + " x\n")
     return ["check", "--strict", "--date", DAY, "nesting-mapping-100.yaml"]
 
@@ -136,12 +127,12 @@ def gen_alias_bomb(d: Path) -> list[str]:
         refs = ", ".join([f"*lol{i - 1}"] * 10)
         lines.append(f"lol{i}: &lol{i} [{refs}]")
     _write(d, "alias-bomb.yaml",
-           HEAD.format(id="alias-bomb") + "plan:\n" + "\n".join("  " + ln for ln in lines) + "\n")
+           minimal_case("alias-bomb") + "plan:\n" + "\n".join("  " + ln for ln in lines) + "\n")
     return ["check", "--strict", "--date", DAY, "alias-bomb.yaml"]
 
 
 def gen_long_note(d: Path) -> list[str]:
-    _write(d, "long-note.yaml", HEAD.format(id="long-note")
+    _write(d, "long-note.yaml", minimal_case("long-note")
            + "contacts:\n- date: 2026-02-12\n  note: " + "ord " * 7_500 + "\n")
     return ["check", "--strict", "--date", DAY, "long-note.yaml"]
 
@@ -173,7 +164,7 @@ def gen_id_dotdot(d: Path) -> list[str]:
 
 def gen_id_dotdot_yaml(d: Path) -> list[str]:
     _folder(d)
-    _write(d, "x.yaml", HEAD.format(id="x"))
+    _write(d, "x.yaml", minimal_case("x"))
     return ["show", "cases/../x.yaml"]
 
 
@@ -184,7 +175,7 @@ def gen_id_absolute(d: Path) -> list[str]:
 
 def gen_id_trailing_newline(d: Path) -> list[str]:
     _folder(d)
-    _write(d / "cases", "2026-001.yaml", HEAD.format(id="2026-001"))
+    _write(d / "cases", "2026-001.yaml", minimal_case("2026-001"))
     return ["show", "2026-001\n"]
 
 

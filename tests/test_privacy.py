@@ -6,19 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from casefiles import minimal_case
 
 from cti_cli.privacy import MASK, find_cpr, has_cpr, mask_cpr
-
-HEAD = """id: {id}
-citizen:
-  initials: MK
-target_group: homelessness
-worker: anna
-transition: {{kind: move_in, date: 2026-03-01}}
-phases:
-- name: contact
-  start: 2026-02-10
-"""
 
 
 @pytest.mark.parametrize(("text", "found"), [
@@ -39,16 +29,16 @@ def test_mask_keeps_nothing_of_the_number() -> None:
 
 def _write(folder: Path, name: str, tail: str) -> Path:
     path = folder / f"{name}.yaml"
-    path.write_text(HEAD.format(id=name) + tail, "utf-8")
+    path.write_text(minimal_case(name) + tail, "utf-8")
     return path
 
 
 def test_wrong_typed_values_never_echo(tmp_path: Path, cti) -> None:
     _write(tmp_path, "a", "citizen2: x\n")
     _write(tmp_path, "b", "contacts:\n- date: 2026-02-12\n  minutes: Mette Kristensen\n")
-    (tmp_path / "c.yaml").write_text(HEAD.format(id="c").replace(
+    (tmp_path / "c.yaml").write_text(minimal_case("c").replace(
         "  initials: MK", "  initials: MK\n  birth_year: 0101901234"), "utf-8")
-    (tmp_path / "d.yaml").write_text(HEAD.format(id="d").replace(
+    (tmp_path / "d.yaml").write_text(minimal_case("d").replace(
         "  initials: MK", "  initials: Mette Kristensen"), "utf-8")
     for args in (["check"], ["check", "--json"]):
         result = cti(*args, "--date", "2026-02-20", "b.yaml", "c.yaml", "d.yaml", cwd=tmp_path)

@@ -5,22 +5,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from cti_cli.store import next_id, open_folder
+from casefiles import minimal_case
 
-HEAD = """id: {id}
-citizen:
-  initials: MK
-target_group: homelessness
-worker: anna
-transition: {{kind: move_in, date: 2019-03-01}}
-phases:
-- name: contact
-  start: 2019-02-10
-"""
+from cti_cli.store import next_id, open_folder
 
 
 def _case(folder: Path, case_id: str, closed: str | None) -> None:
-    text = HEAD.format(id=case_id)
+    text = minimal_case(case_id, transition="2019-03-01", start="2019-02-10")
     if closed:
         text += (f"- name: closed\n  start: {closed}\n"
                  f"closed:\n  date: {closed}\n  reason: declined\n")
