@@ -10,9 +10,9 @@ from pathlib import Path
 
 from conftest import Runner
 
-from cti_cli import scan, store
-from cti_cli.board import CSV_COLUMNS, Board, build_board, csv_records
-from cti_cli.method import load_method
+from cti_cli.core.board import CSV_COLUMNS, Board, build_board, csv_records
+from cti_cli.core.method import load_method
+from cti_cli.storage import scan, store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DAY = "2026-11-26"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from cti_cli import cache, scan, store
-from cti_cli.fastappend import insert_entry
-from cti_cli.model import CASE_ID_PATTERN
-from cti_cli.store import open_folder
-from cti_cli.yamlread import parse
+from cti_cli.core.model import CASE_ID_PATTERN
+from cti_cli.storage import cache, scan, store
+from cti_cli.storage.fastappend import insert_entry
+from cti_cli.storage.store import open_folder
+from cti_cli.storage.yamlread import parse
 
 CASE = """\
 # yaml-language-server: $schema=../schemas/case.schema.json
@@ -190,7 +190,7 @@ def test_two_processes_append_100_contacts_each(plain_folder: Path) -> None:
     script = textwrap.dedent(f"""
         import sys
         from datetime import date
-        from cti_cli import store
+        from cti_cli.storage import store
         folder = store.open_folder(store.Path({str(plain_folder)!r}))
         path = store.Path({str(path)!r})
         for i in range(100):
@@ -222,7 +222,7 @@ def test_progress_bar_only_on_a_terminal(plain_folder: Path, cti, on_terminal: b
     for n in range(2, 40):
         (plain_folder / "cases" / f"2026-{n:03d}.yaml").write_text(
             template.replace("id: 2026-001", f"id: 2026-{n:03d}"), "utf-8")
-    script = ("import sys; import cti_cli.scan as s; s.PROGRESS_MIN = 10\n"
+    script = ("import sys; import cti_cli.storage.scan as s; s.PROGRESS_MIN = 10\n"
               "from cti_cli.cli import main\n"
               f"sys.exit(main(['-C', {str(plain_folder)!r}, 'list', '--json']))")
     master, slave = os.openpty()

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cti_cli import store
-from cti_cli.errors import ConcurrentChange
-from cti_cli.store import Folder, open_folder
+from cti_cli.core.errors import ConcurrentChange
+from cti_cli.storage import store
+from cti_cli.storage.store import Folder, open_folder
 
 
 def _lines_only_added(before: str, after: str) -> list[str]:
@@ -133,7 +133,7 @@ def test_interrupted_write_leaves_old_file_whole(plain_folder: Path, cti) -> Non
     before = path.read_bytes()
     script = textwrap.dedent(f"""
         import os, signal
-        from cti_cli import store
+        from cti_cli.storage import store
         real_fsync = os.fsync
         def dying_fsync(fd):
             real_fsync(fd)

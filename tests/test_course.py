@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cti_cli.method import load_method
+from cti_cli.core.method import load_method
 
 
 class Course:

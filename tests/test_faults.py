@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from cti_cli.store import iter_case_paths, open_folder, read_case
+from cti_cli.storage.store import iter_case_paths, open_folder, read_case
 
 NEW = ("new", "--initials", "MK", "--worker", "anna", "--group", "homelessness",
        "--transition-date", "2026-03-01", "--date", "2026-02-10", "--no-commit")
@@ -23,7 +23,7 @@ NEW = ("new", "--initials", "MK", "--worker", "anna", "--group", "homelessness",
 WRITER = """
 import sys
 from pathlib import Path
-from cti_cli.store import atomic_write
+from cti_cli.storage.store import atomic_write
 path = Path(sys.argv[1])
 texts = [Path(sys.argv[2]).read_text("utf-8"), Path(sys.argv[3]).read_text("utf-8")]
 print("ready", flush=True)
@@ -37,7 +37,7 @@ APPENDER = """
 import sys
 from datetime import date
 from pathlib import Path
-from cti_cli.store import append_entry, case_path, new_entry_id, open_folder
+from cti_cli.storage.store import append_entry, case_path, new_entry_id, open_folder
 folder = open_folder(Path(sys.argv[1]))
 path = case_path(folder, "2026-001")
 for n in range(100):

@@ -33,8 +33,8 @@ from aiosmtpd.smtp import Envelope, Session
 from conftest import Result, Runner
 from smtp_server import free_port
 
-from cti_cli import gitops
-from cti_cli.ledger import Ledger, folder_key
+from cti_cli.mail.ledger import Ledger, folder_key
+from cti_cli.team import git as gitops
 
 TODAY = "2026-06-01"
 ADDRESSES = ["anna@kommune.example", "bo@kommune.example"]

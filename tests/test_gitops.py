@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from cti_cli import gitops
-from cti_cli.gitops import commit_paths, history, install_merge_driver, sync, undo
-from cti_cli.merge import has_conflict_markers
+from cti_cli.storage.yamlread import has_conflict_markers
+from cti_cli.team import git as gitops
+from cti_cli.team.git import commit_paths, history, install_merge_driver, sync, undo
 
 pytestmark = [
     pytest.mark.slow,
@@ -21,7 +21,7 @@ pytestmark = [
 ]
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-DRIVER = f"{shlex.quote(sys.executable)} -m cti_cli.merge"
+DRIVER = f"{shlex.quote(sys.executable)} -m cti_cli.team.merge"
 CASE = "cases/2026-004.yaml"
 TEXT = """\
 # yaml-language-server: $schema=../schemas/case.schema.json

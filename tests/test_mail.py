@@ -26,9 +26,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from pydantic import ValidationError
 
-from cti_cli.dueitem import DueItem
-from cti_cli.ledger import Ledger, LedgerBusy, folder_key, key
-from cti_cli.mail import (
+from cti_cli.core.dueitem import DueItem
+from cti_cli.mail.ledger import Ledger, LedgerBusy, folder_key, key
+from cti_cli.mail.run import SendReport, send_due
+from cti_cli.mail.send import (
     MailError,
     OutboxMailer,
     PrivacyError,
@@ -37,7 +38,6 @@ from cti_cli.mail import (
     compose,
     resolve_password,
 )
-from cti_cli.sendreminders import SendReport, send_due
 
 TODAY = date(2026, 3, 2)
 SENDER = "CTI Team Nord <cti@kommune.example>"

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from cti_cli.merge import has_conflict_markers, main, merge_texts, parses
+from cti_cli.storage.yamlread import has_conflict_markers
+from cti_cli.team.merge import main, merge_texts, parses
 
 BASE = """\
 # yaml-language-server: $schema=../../schemas/case.schema.json
@@ -283,7 +284,8 @@ def test_driver_line_merge_conflict_keeps_both(tmp_path: Path) -> None:
 def test_python_dash_m_runs_the_driver(tmp_path: Path) -> None:
     args = write_sides(tmp_path, BASE, BASE.replace("anna", "bo"), BASE)
     root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-m", "cti_cli.merge", *args], cwd=root, check=False)
+    done = subprocess.run([sys.executable, "-m", "cti_cli.team.merge", *args], cwd=root,
+                          check=False)
     assert done.returncode == 0
     assert "worker: bo" in (tmp_path / "A").read_text(encoding="utf-8")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cti_cli import schedule
-from cti_cli.method import (
+from cti_cli.core import schedule
+from cti_cli.core.method import (
     PHASE_NAMES,
     Method,
     MethodError,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from casefiles import minimal_case
 
-from cti_cli.privacy import MASK, find_cpr, has_cpr, mask_cpr
+from cti_cli.core.privacy import MASK, find_cpr, has_cpr, mask_cpr
 
 
 @pytest.mark.parametrize(("text", "found"), [

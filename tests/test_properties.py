@@ -9,9 +9,9 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cti_cli.model import Case
-from cti_cli.store import dump_text, to_yaml, validate_text
-from cti_cli.yamlread import ReadError, decode, parse
+from cti_cli.core.model import Case
+from cti_cli.storage.store import dump_text, to_yaml, validate_text
+from cti_cli.storage.yamlread import ReadError, decode, parse
 
 YAMLISH = st.text(alphabet=st.sampled_from(list("ab:- \n\t'\"[]{}&*!#|>%@`,?~012\\ø\x00\x07")),
                   max_size=200)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from casefiles import minimal_case
 
-from cti_cli.store import next_id, open_folder
+from cti_cli.storage.store import next_id, open_folder
 
 
 def _case(folder: Path, case_id: str, closed: str | None) -> None:

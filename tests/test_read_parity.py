@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from cti_cli.yamlread import ReadError, parse
+from cti_cli.storage.yamlread import ReadError, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 TROUBLE = ["no", "No", "NO", "yes", "on", "off", "On", "y", "n", "~", "null", "Null", "true",

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from cti_cli.config import TeamConfig
-from cti_cli.dueitem import KINDS, NO_CASE, DueItem
-from cti_cli.method import Method, load_method
-from cti_cli.model import Case
-from cti_cli.reminders import due_items, rhythm_days
-from cti_cli.schedule import add_months
+from cti_cli.core.dueitem import KINDS, NO_CASE, DueItem
+from cti_cli.core.method import Method, load_method
+from cti_cli.core.model import Case
+from cti_cli.core.reminders import due_items, rhythm_days
+from cti_cli.core.schedule import add_months
+from cti_cli.core.settings import TeamConfig
 
 D0 = date(2026, 1, 15)
 PHASE2, PHASE3, END, HANDOVER_BY = (date(2026, 4, 15), date(2026, 7, 15), date(2026, 10, 15),
@@ -337,7 +337,7 @@ def test_six_month_courses(method: Method) -> None:
 
 
 def test_friday_run_reminds_of_monday_appointments() -> None:
-    from cti_cli.reminders import remind_days
+    from cti_cli.core.reminders import remind_days
 
     friday = date(2026, 11, 27)
     assert friday.weekday() == 4

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from cti_cli.method import load_method
-from cti_cli.model import Case
-from cti_cli.rules import RULES, Issue, RuleContext, run_rules
+from cti_cli.core.method import load_method
+from cti_cli.core.model import Case
+from cti_cli.core.rules import RULES, Issue, RuleContext, run_rules
 
 METHOD = load_method()
 D0 = date(2025, 2, 3)  # phase 1 starts on the day of the move
@@ -83,7 +83,7 @@ def test_sound_cases_are_clean() -> None:
 
 
 def test_every_code_is_in_the_docstring_table() -> None:
-    import cti_cli.rules as rules
+    import cti_cli.core.rules as rules
 
     source = Path(rules.__file__).read_text("utf-8")
     used = set(__import__("re").findall(r'"([EW][23]\d\d)"', source))
@@ -335,8 +335,8 @@ def test_leap_day_transition_allows_phase1_from_jan_29() -> None:
 def test_future_handover_meeting_and_action_done_are_errors() -> None:
     from datetime import date as _date
 
-    from cti_cli.model import Case
-    from cti_cli.rules import RuleContext, no_future_records
+    from cti_cli.core.model import Case
+    from cti_cli.core.rules import RuleContext, no_future_records
 
     case = Case.model_validate({
         "id": "x", "citizen": {"initials": "AB"}, "target_group": "other", "worker": "anna",
@@ -356,8 +356,8 @@ def test_future_handover_meeting_and_action_done_are_errors() -> None:
 def test_goals_dropped_when_a_course_closed_still_count() -> None:
     from datetime import date as _date
 
-    from cti_cli.model import Case
-    from cti_cli.rules import RuleContext, goal_count
+    from cti_cli.core.model import Case
+    from cti_cli.core.rules import RuleContext, goal_count
 
     data = {
         "id": "x", "citizen": {"initials": "AB"}, "target_group": "other", "worker": "anna",

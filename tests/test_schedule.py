@@ -9,13 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cti_cli.schedule import (
-    add_months,
-    earliest_d0,
-    is_late_transition,
-    plan,
-    too_early,
-)
+from cti_cli.core.schedule import add_months, earliest_d0, is_late_transition, plan, too_early
 
 
 def oracle_add_months(d: dt.date, n: int) -> dt.date:

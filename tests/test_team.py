@@ -12,8 +12,8 @@ import pytest
 import yaml
 from conftest import WORKERS, Result, Runner
 
-from cti_cli import gitops
-from cti_cli.merge import has_conflict_markers
+from cti_cli.storage.yamlread import has_conflict_markers
+from cti_cli.team import git as gitops
 
 pytestmark = [
     pytest.mark.slow,
@@ -274,7 +274,7 @@ def test_merge_driver_command_merges_two_contact_logs(tmp_path: Path, cti: Runne
 
 def test_sync_report_in_plain_words_in_both_languages() -> None:
     from cti_cli.commands.team import _TEXTS, sync_lines
-    from cti_cli.gitops import ChangedCase, SyncReport
+    from cti_cli.team.git import ChangedCase, SyncReport
 
     came = [ChangedCase("cases/2026-004.yaml", ["Bo Larsen"]),
             ChangedCase("cases/2026-009.yaml", ["Anna Jensen"])]

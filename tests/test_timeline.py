@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from cti_cli.method import load_method
-from cti_cli.model import Case
-from cti_cli.render_timeline import WIDTH, lines
-from cti_cli.timeline import build, monday
+from cti_cli.core.method import load_method
+from cti_cli.core.model import Case
+from cti_cli.core.timeline import build, monday
+from cti_cli.render.timeline import WIDTH, lines
 
 METHOD = load_method()
 TODAY = date(2025, 6, 18)  # a Wednesday in phase 2

@@ -19,6 +19,6 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"cti {__version__}")
         return 0
-    from .app import run
+    from cti_cli.cli.app import run
 
     return run(args)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ..commands.context import Ctx
+from cti_cli.commands.context import Ctx
 
 app = typer.Typer(
     name="cti",
@@ -34,7 +34,7 @@ Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 def _version(value: bool) -> None:
     if value:
-        from .. import __version__
+        from cti_cli import __version__
 
         print(f"cti {__version__}")
         raise typer.Exit()
@@ -77,15 +77,15 @@ def _click_exit(exc: BaseException) -> int | None:
 
 def run(args: list[str]) -> int:
     """The one place where exceptions become messages and exit codes."""
-    from ..errors import EXIT_BUG, EXIT_INTERRUPTED, CtiError
-    from . import commands  # noqa: F401  (registers the commands on `app`)
+    from cti_cli.cli import commands  # noqa: F401  (registers the commands on `app`)
+    from cti_cli.core.errors import EXIT_BUG, EXIT_INTERRUPTED, CtiError
 
     CTX.__init__()  # type: ignore[misc]  # a fresh context per call (tests run many in-process)
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="cti", standalone_mode=False)
     except CtiError as exc:
-        from ..privacy import mask_cpr
+        from cti_cli.core.privacy import mask_cpr
 
         # an echoed argument or key may be a CPR number: errors are an output too
         sys.stderr.write(f"cti: {mask_cpr(str(exc))}\n")

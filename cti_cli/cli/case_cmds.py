@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import CTX, Date, Json, NoCommit, app
+from cti_cli.cli.app import CTX, Date, Json, NoCommit, app
 
 
 @app.command()
@@ -22,7 +22,7 @@ def init(
     Example:
       cti init team-nord && cd team-nord
     """
-    from ..commands.init import init as run
+    from cti_cli.commands.init import init as run
 
     return run(directory, repair=repair)
 
@@ -49,7 +49,7 @@ def new(
     Example:
       cti new --initials MK --worker anna --group homelessness --transition-date 2026-03-01
     """
-    from ..commands.case import new as run
+    from cti_cli.commands.case import new as run
 
     CTX.no_commit = no_commit
     return run(CTX, initials=initials, worker=worker, group=group,
@@ -77,7 +77,7 @@ def log(
     Example:
       cti log 2026-004 "Hjemmebesøg, talte om budget" --minutes 45 --place hjemme
     """
-    from ..commands.case import log as run
+    from cti_cli.commands.case import log as run
 
     CTX.no_commit = no_commit
     return run(CTX, case, note, kind=kind, minutes=minutes, with_=with_, place=place, day=day)
@@ -94,7 +94,7 @@ def show(
     Example:
       cti show 2026-004 --json
     """
-    from ..commands.case import show as run
+    from cti_cli.commands.case import show as run
 
     return run(CTX, case, as_json=as_json)
 
@@ -114,7 +114,7 @@ def list_(
     Example:
       cti list --worker anna --phase phase1
     """
-    from ..commands.case import list_cases
+    from cti_cli.commands.case import list_cases
 
     return list_cases(CTX, worker=worker, phase=phase, as_json=as_json, open_only=open_)
 
@@ -128,8 +128,8 @@ def edit(case: Annotated[str, typer.Argument(help="Case id or path.")],
     Example:
       EDITOR=nano cti edit 2026-004
     """
-    from ..commands.context import parse_date
-    from ..commands.edit import edit as run
+    from cti_cli.commands.context import parse_date
+    from cti_cli.commands.edit import edit as run
 
     CTX.no_commit = no_commit
     return run(CTX, case, today=parse_date(None))
@@ -152,7 +152,7 @@ def check(
     Example:
       cti check --strict
     """
-    from ..commands.checking import check as run
-    from ..commands.context import parse_date
+    from cti_cli.commands.checking import check as run
+    from cti_cli.commands.context import parse_date
 
     return run(CTX, list(paths or []), as_json=as_json, strict=strict, today=parse_date(day))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import CTX, Date, Json, NoCommit, app
+from cti_cli.cli.app import CTX, Date, Json, NoCommit, app
 
 Case = Annotated[str, typer.Argument(help="Case id or path.")]
 
@@ -25,7 +25,7 @@ def checklist(case: Case, as_json: Json = False, day: Date = None) -> int:
     Example:
       cti checklist 2026-004 --json
     """
-    from ..commands.course import checklist as run
+    from cti_cli.commands.course import checklist as run
 
     return run(CTX, case, as_json=as_json, day=day)
 
@@ -47,7 +47,7 @@ def tick(
       cti tick 2026-004 economy --date 2026-04-02
       cti tick 2026-004 jobcentre --na "i fleksjob allerede"
     """
-    from ..commands.course import tick as run
+    from cti_cli.commands.course import tick as run
 
     CTX.no_commit = no_commit
     return run(CTX, case, item, day=day, na=na, undo=undo)
@@ -71,7 +71,7 @@ def advance(
     Example:
       cti advance 2026-004 --date 2026-06-01
     """
-    from ..commands.course import advance as run
+    from cti_cli.commands.course import advance as run
 
     CTX.no_commit = no_commit
     return run(CTX, case, day=day, force=force, reason=reason)
@@ -92,7 +92,7 @@ def close(
     Example:
       cti close 2026-004 --reason completed --date 2026-12-01
     """
-    from ..commands.course import close as run
+    from cti_cli.commands.course import close as run
 
     CTX.no_commit = no_commit
     return run(CTX, case, reason=reason, day=day, note=note)
@@ -112,7 +112,7 @@ def transfer(
     Example:
       cti transfer 2026-004 --worker bo --reason "barsel"
     """
-    from ..commands.course import transfer as run
+    from cti_cli.commands.course import transfer as run
 
     CTX.no_commit = no_commit
     return run(CTX, case, worker=worker, day=day, reason=reason)
@@ -132,7 +132,7 @@ def goal_add(
     Example:
       cti goal add 2026-004 "Betale husleje til tiden" --domain economy
     """
-    from ..commands.course import goal_add as run
+    from cti_cli.commands.course import goal_add as run
 
     CTX.no_commit = no_commit
     return run(CTX, case, text, domain=domain, day=day)
@@ -155,7 +155,7 @@ def network_add(
     Example:
       cti network add 2026-004 "Lis Holm" --role sagsbehandler --anchor
     """
-    from ..commands.course import network_add as run
+    from cti_cli.commands.course import network_add as run
 
     CTX.no_commit = no_commit
     return run(CTX, case, name, role=role, phone=phone, anchor=anchor, day=day)
@@ -177,7 +177,7 @@ def appointment(
     Example:
       cti appointment 2026-004 --at "2026-03-02 10:00" --with citizen --place hjemme
     """
-    from ..commands.course import appointment as run
+    from cti_cli.commands.course import appointment as run
 
     CTX.no_commit = no_commit
     return run(CTX, case, at=at, with_=with_, place=place, day=day)
@@ -196,7 +196,7 @@ def document(
     Example:
       cti document 2026-004 month3 --date 2026-06-02
     """
-    from ..commands.course import document as run
+    from cti_cli.commands.course import document as run
 
     CTX.no_commit = no_commit
     return run(CTX, case, point, day=day)
@@ -214,6 +214,6 @@ def timeline(
     Example:
       cti timeline 2026-004
     """
-    from ..commands.course import timeline as run
+    from cti_cli.commands.course import timeline as run
 
     return run(CTX, case, day=day)

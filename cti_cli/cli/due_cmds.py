@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .app import CTX, Json, app
+from cti_cli.cli.app import CTX, Json, app
 
 
 @app.command()
@@ -37,7 +37,7 @@ def due(
       cti due --within 7 --worker anna
       cti due --email --quiet        # in cron, see the README
     """
-    from ..commands.due import due as run
+    from cti_cli.commands.due import due as run
 
     return run(CTX, day=day, within=within, worker=worker, as_json=as_json, email=email,
                quiet=quiet)

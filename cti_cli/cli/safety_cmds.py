@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .app import CTX, NoCommit, app
+from cti_cli.cli.app import CTX, NoCommit, app
 
 
 @app.command()
@@ -18,7 +18,7 @@ def doctor() -> int:
     Example:
       cti doctor
     """
-    from ..commands.doctor import doctor as run
+    from cti_cli.commands.doctor import doctor as run
 
     return run(CTX)
 
@@ -45,8 +45,8 @@ def purge(
       cti purge --dry-run
       cti purge --older-than 5y --yes
     """
-    from ..commands.context import parse_date
-    from ..commands.purge import purge as run
+    from cti_cli.commands.context import parse_date
+    from cti_cli.commands.purge import purge as run
 
     CTX.no_commit = no_commit
     return run(CTX, closed_before=parse_date(closed_before, "--closed-before")

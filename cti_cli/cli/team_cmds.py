@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .app import CTX, Date, Json, app
+from cti_cli.cli.app import CTX, Date, Json, app
 
 
 @app.command()
@@ -20,7 +20,7 @@ def sync() -> int:
     Example:
       cti sync
     """
-    from ..commands.team import sync as run
+    from cti_cli.commands.team import sync as run
 
     return run(CTX)
 
@@ -36,7 +36,7 @@ def history(
     Example:
       cti history 2026-004
     """
-    from ..commands.team import history as run
+    from cti_cli.commands.team import history as run
 
     return run(CTX, case, as_json=as_json)
 
@@ -49,7 +49,7 @@ def undo(case: Annotated[str, typer.Argument(help="Case id or path.")]) -> int:
     Example:
       cti undo 2026-004
     """
-    from ..commands.team import undo as run
+    from cti_cli.commands.team import undo as run
 
     return run(CTX, case)
 
@@ -64,7 +64,7 @@ def merge_driver(
     Example (in .git/config, written by cti init):
       driver = cti merge-driver %O %A %B %P
     """
-    from ..commands.team import merge_driver as run
+    from cti_cli.commands.team import merge_driver as run
 
     return run(files)
 
@@ -86,6 +86,6 @@ def board(
       cti board
       cti board --csv > tavle.csv
     """
-    from ..commands.board import board as run
+    from cti_cli.commands.board import board as run
 
     return run(CTX, day=day, as_json=as_json, as_csv=as_csv)

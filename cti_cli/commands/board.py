@@ -6,15 +6,15 @@ import csv
 import json
 import sys
 
-from ..errors import CtiError, UsageError
-from .context import Ctx, parse_date
+from cti_cli.commands.context import Ctx, parse_date, progress_bar
+from cti_cli.core.errors import CtiError, UsageError
 
 
 def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool) -> int:
     """Load the open cases, build the board and print it in the chosen form."""
-    from .. import scan
-    from ..board import CSV_COLUMNS, build_board, csv_records
-    from ..method import MethodError, load_method
+    from cti_cli.core.board import CSV_COLUMNS, build_board, csv_records
+    from cti_cli.core.method import MethodError, load_method
+    from cti_cli.storage import scan
 
     if as_json and as_csv:
         raise UsageError("--json and --csv cannot be combined", hint="choose one")
@@ -24,7 +24,7 @@ def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool) -> int:
         method = load_method(folder.root / "method.yaml")
     except MethodError as exc:
         raise CtiError(str(exc), hint="fix the team's method.yaml") from None
-    entries = scan.load_all(folder, open_only=True)
+    entries = scan.load_all(folder, open_only=True, progress=progress_bar)
     for entry in entries:
         if entry.case is None:
             print(f"cti board: {folder.rel(entry.path)} cannot be read, so it is not on the "
@@ -45,7 +45,7 @@ def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool) -> int:
         writer.writeheader()
         writer.writerows(csv_records(result))
     else:
-        from ..render_board import print_board
+        from cti_cli.render.board import print_board
 
         print_board(result, team=config.team.name, per_fte=config.team.caseload_per_fte,
                     lang=config.team.language)

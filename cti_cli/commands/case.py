@@ -7,13 +7,13 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .. import store
-from ..errors import CtiError, UsageError
-from .context import Ctx, parse_date
-from .record import record
+from cti_cli.commands.context import Ctx, parse_date, progress_bar
+from cti_cli.commands.record import record
+from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.storage import store
 
 if TYPE_CHECKING:  # the model loads where a command validates, not for `list`
-    from ..model import Case
+    from cti_cli.core.model import Case
 
 
 def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
@@ -27,14 +27,14 @@ def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
 def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: str,
         transition: str | None, name: str | None, case_id: str | None, day: str | None,
         municipality: str | None = None) -> int:
-    from ..model import TARGET_GROUPS, TRANSITION_KINDS
+    from cti_cli.core.model import TARGET_GROUPS, TRANSITION_KINDS
 
     folder = ctx.folder()
     start = parse_date(day)
     moved = parse_date(transition_date, "--transition-date")
     group = _choice(group, TARGET_GROUPS, "--group")
     if transition is None:
-        from ..method import load_method
+        from cti_cli.core.method import load_method
 
         profile = load_method(folder.root / "method.yaml").target_groups.get(group)
         transition = profile.transition if profile else "move_in"
@@ -61,7 +61,7 @@ def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: st
 
 def log(ctx: Ctx, ref: str, note: str, *, kind: str, minutes: int | None,
         with_: list[str] | None, place: str | None, day: str | None) -> int:
-    from ..model import CONTACT_KINDS
+    from cti_cli.core.model import CONTACT_KINDS
 
     if not note.strip():
         raise UsageError("a contact needs a note", hint='e.g. cti log CASE "Telefon om budget"')
@@ -103,7 +103,7 @@ def show(ctx: Ctx, ref: str, *, as_json: bool) -> int:
     if as_json:
         print(json.dumps(loaded.case.to_data(), ensure_ascii=False, indent=2))
         return 0
-    from .views import render_case
+    from cti_cli.commands.views import render_case
 
     render_case(folder, loaded.case, date.today())
     return 0
@@ -119,9 +119,10 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
     """Every case, one row each; `open_only` for the courses still running."""
     folder = ctx.folder()
     # summaries only: a cached folder is listed without parsing or building a model
-    from .. import render, scan
+    from cti_cli.render import terminal as render
+    from cti_cli.storage import scan
 
-    entries = scan.load_all(folder, cases=False)
+    entries = scan.load_all(folder, cases=False, progress=progress_bar)
     bad = [e for e in entries if e.summary is None]
     rows = [_row(e.summary) for e in entries if e.summary is not None]
     if worker:

@@ -10,13 +10,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ..config import CONFIG_NAME, TeamConfig, load_config
-from ..errors import UsageError
-from ..findings import Finding
-from ..rules import RuleContext, run_rules
-from ..scan import Entry, load_entry
-from ..store import display_path, find_root, iter_case_paths
-from .context import Ctx
+from cti_cli.commands.context import Ctx
+from cti_cli.core.errors import UsageError
+from cti_cli.core.findings import Finding
+from cti_cli.core.rules import RuleContext, run_rules
+from cti_cli.core.settings import TeamConfig
+from cti_cli.storage.config import CONFIG_NAME, load_config
+from cti_cli.storage.scan import Entry, load_entry
+from cti_cli.storage.store import display_path, find_root, iter_case_paths
 
 
 def _folder_config(start: Path, cache: dict[Path, TeamConfig | None]) -> tuple[Path | None,
@@ -33,8 +34,8 @@ def rule_findings(entry: Entry, config: TeamConfig | None, today: date,
                   root: Path | None) -> list[Finding]:
     """The method and consistency rules of one valid case, placed on lines of its file."""
     assert entry.case is not None and entry.text is not None
-    from ..method import load_method
-    from ..store import parse_text
+    from cti_cli.core.method import load_method
+    from cti_cli.storage.store import parse_text
 
     method = load_method(root / "method.yaml" if root else None)
     ctx = RuleContext(
@@ -48,7 +49,7 @@ def rule_findings(entry: Entry, config: TeamConfig | None, today: date,
     issues = run_rules(ctx)
     shown = entry.findings[0].path if entry.findings else display_path(entry.path)
     if entry.case.id != entry.path.stem:
-        from ..rules import Issue
+        from cti_cli.core.rules import Issue
 
         issues.insert(0, Issue(("id",), "E201", "error",
                                f"id '{entry.case.id}' does not match the file name "

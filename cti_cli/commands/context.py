@@ -6,12 +6,12 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
+from cti_cli.core.errors import UsageError
 
 if TYPE_CHECKING:  # store (and pydantic) load when a command needs the folder, not for --help
-    from ..store import Folder
+    from cti_cli.storage.store import Folder
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Ctx:
 
     def folder(self) -> Folder:
         if self._folder is None:
-            from ..store import open_folder
+            from cti_cli.storage.store import open_folder
 
             self._folder = open_folder(self.directory, env=os.environ)
         return self._folder
@@ -42,3 +42,14 @@ def parse_date(value: str | None, option: str = "--date", *, default: date | Non
     except ValueError:
         raise UsageError(f"{option} {value!r} is not a date",
                          hint="write dates as YYYY-MM-DD, e.g. 2026-03-02") from None
+
+
+def progress_bar(total: int) -> Any:
+    """A bar on stderr for a long cold read, only on a terminal (rich is imported then)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+    from cti_cli.render.progress import Progress
+
+    return Progress(total, "reading case files")

@@ -12,14 +12,16 @@ import textwrap
 from datetime import date, datetime
 from typing import Any
 
-from .. import course, render, store
-from ..errors import RuleViolation, UsageError
-from ..method import Method, load_method
-from ..model import DOC_POINTS, DOMAINS, Case
-from ..store import Editor, Folder
-from .case import _choice
-from .context import Ctx, parse_date
-from .record import record
+from cti_cli.commands.case import _choice
+from cti_cli.commands.context import Ctx, parse_date
+from cti_cli.commands.record import record
+from cti_cli.core import course
+from cti_cli.core.errors import RuleViolation, UsageError
+from cti_cli.core.method import Method, load_method
+from cti_cli.core.model import DOC_POINTS, DOMAINS, Case
+from cti_cli.render import terminal as render
+from cti_cli.storage import store
+from cti_cli.storage.store import Editor, Folder
 
 
 def _setup(ctx: Ctx, ref: str) -> tuple[Folder, Any, Method, course.Lang]:
@@ -273,8 +275,8 @@ def document(ctx: Ctx, ref: str, point: str, *, day: str | None) -> int:
 def timeline(ctx: Ctx, ref: str, *, day: str | None) -> int:
     folder, path, method, lang = _setup(ctx, ref)
     case = store.read_case(path).case
-    from ..render_timeline import print_timeline
-    from ..timeline import build
+    from cti_cli.core.timeline import build
+    from cti_cli.render.timeline import print_timeline
 
     data = build(case, method, parse_date(day), folder.config.team.course_months)
     print_timeline(data, lang)

@@ -15,8 +15,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..store import Folder, display_path, iter_case_paths
-from .context import Ctx
+from cti_cli.commands.context import Ctx
+from cti_cli.storage.store import Folder, display_path, iter_case_paths
 
 #: Hosting services outside the municipality: case data must stay on its own server.
 PUBLIC_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sr.ht",
@@ -80,7 +80,7 @@ def is_public_host(host: str) -> bool:
 
 
 def git_problems(folder: Folder) -> list[Problem]:
-    from .. import gitops
+    from cti_cli.team import git as gitops
 
     if not gitops.git_available():
         return []

@@ -13,16 +13,16 @@ import sys
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from .. import scan
-from ..errors import CtiError, UsageError
-from .context import Ctx, parse_date
+from cti_cli.commands.context import Ctx, parse_date, progress_bar
+from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.storage import scan
 
 if TYPE_CHECKING:
-    from ..dueitem import DueItem
-    from ..ledger import Ledger
-    from ..mail import OutboxMailer, SmtpMailer
-    from ..sendreminders import SendReport
-    from ..store import Folder
+    from cti_cli.core.dueitem import DueItem
+    from cti_cli.mail.ledger import Ledger
+    from cti_cli.mail.run import SendReport
+    from cti_cli.mail.send import OutboxMailer, SmtpMailer
+    from cti_cli.storage.store import Folder
 
 OUTBOX = "outbox"
 
@@ -35,8 +35,8 @@ def _problem(text: str) -> None:
 def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as_json: bool,
         email: bool, quiet: bool) -> int:
     """Compute, filter and show the due items; with `email`, mail each worker theirs."""
-    from ..method import MethodError, load_method
-    from ..reminders import due_items
+    from cti_cli.core.method import MethodError, load_method
+    from cti_cli.core.reminders import due_items
 
     folder = ctx.folder()
     today = parse_date(day)
@@ -51,7 +51,8 @@ def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as
     except MethodError as exc:
         raise CtiError(str(exc), hint="fix the team's method.yaml") from None
 
-    entries = scan.load_all(folder, open_only=True)  # reminders are for open courses
+    # reminders are for open courses
+    entries = scan.load_all(folder, open_only=True, progress=progress_bar)
     for entry in entries:
         if entry.case is None:
             _problem(f"{folder.rel(entry.path)} cannot be read, so it is left out of the "
@@ -75,7 +76,7 @@ def _print_items(items: list[DueItem], today: date, last_day: date, folder: Fold
     if as_json:
         print(json.dumps([i.to_json() for i in items], ensure_ascii=False, indent=2))
     elif items:
-        from ..render_due import print_due
+        from cti_cli.render.due import print_due
 
         print_due(items, today, last_day, folder.config.worker_name)
     else:
@@ -85,9 +86,9 @@ def _print_items(items: list[DueItem], today: date, last_day: date, folder: Fold
 def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,
            summary_to_stderr: bool) -> int:
     """Send under the ledger's lock; only what the server accepted is recorded as sent."""
-    from ..ledger import Ledger, folder_key
-    from ..mail import MailError
-    from ..sendreminders import send_due
+    from cti_cli.mail.ledger import Ledger, folder_key
+    from cti_cli.mail.run import send_due
+    from cti_cli.mail.send import MailError
 
     config = folder.config
     workers = {wid: (w.name, w.email) for wid, w in config.workers.items()}
@@ -117,7 +118,7 @@ def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,
 def _pending_workers(items: list[DueItem], workers: dict[str, tuple[str, str | None]],
                      ledger: Ledger) -> set[str]:
     """Workers with an address and at least one item the ledger has not seen."""
-    from ..ledger import key
+    from cti_cli.mail.ledger import key
 
     pending = set()
     for item in items:
@@ -129,7 +130,8 @@ def _pending_workers(items: list[DueItem], workers: dict[str, tuple[str, str | N
 
 def _mailer(folder: Folder) -> SmtpMailer | OutboxMailer:
     """SMTP when cti.toml has [smtp] (password from the user's side), else the outbox."""
-    from ..mail import OutboxMailer, SmtpMailer, SmtpSettings, resolve_password
+    from cti_cli.core.settings import SmtpSettings
+    from cti_cli.mail.send import OutboxMailer, SmtpMailer, resolve_password
 
     smtp = folder.config.smtp
     if smtp is None:
@@ -139,7 +141,7 @@ def _mailer(folder: Folder) -> SmtpMailer | OutboxMailer:
 
 
 def _where(folder: Folder, mailer: SmtpMailer | OutboxMailer) -> str:
-    from ..mail import OutboxMailer
+    from cti_cli.mail.send import OutboxMailer
 
     if isinstance(mailer, OutboxMailer):
         return (f"the outbox {folder.rel(mailer.folder / 'new')} (no [smtp] in cti.toml; each "

@@ -14,11 +14,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .. import render, scan, store
-from ..errors import CtiError
-from .checking import rule_findings
-from .context import Ctx
-from .record import record
+from cti_cli.commands.checking import rule_findings
+from cti_cli.commands.context import Ctx
+from cti_cli.commands.record import record
+from cti_cli.core.errors import CtiError
+from cti_cli.render import terminal as render
+from cti_cli.storage import scan, store
 
 
 def _editor() -> list[str]:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import render
-from ..config import CONFIG_NAME, TEMPLATE
-from ..errors import CtiError
-from ..store import CASES_DIR, STATE_DIR
+from cti_cli.core.errors import CtiError
+from cti_cli.render import terminal as render
+from cti_cli.storage.config import CONFIG_NAME, TEMPLATE
+from cti_cli.storage.store import CASES_DIR, STATE_DIR
 
 GITIGNORE_LINES = (f"{STATE_DIR}/", "*.tmp", "*.corrupt-*")
 
 
 def schema_text() -> str:
-    from ..model import case_json_schema
+    from cti_cli.core.model import case_json_schema
 
     return json.dumps(case_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
@@ -35,8 +35,8 @@ def _git_setup(directory: Path, repair: bool) -> tuple[list[str], list[str]]:
     Git never carries config to a clone, so `--repair` registers the driver there. The
     first commit is made only in a repository cti itself created, never in someone's repo.
     """
-    from .. import gitops
-    from .team import driver_command
+    from cti_cli.commands.team import driver_command
+    from cti_cli.team import git as gitops
 
     if not gitops.git_available():
         return ["no git found: changes will not be committed"], []

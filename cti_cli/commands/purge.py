@@ -16,9 +16,10 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from .. import render, scan, store
-from ..errors import UsageError
-from .context import Ctx
+from cti_cli.commands.context import Ctx, progress_bar
+from cti_cli.core.errors import UsageError
+from cti_cli.render import terminal as render
+from cti_cli.storage import scan, store
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today
         period = (parse_period(older_than) if older_than
                   else relativedelta(years=folder.config.team.retention_years))
         cutoff = today - period
-    entries = scan.load_all(folder)
+    entries = scan.load_all(folder, progress=progress_bar)
     unreadable = [e for e in entries if e.case is None]
     found = expired(entries, cutoff)
     if unreadable:
@@ -106,7 +107,7 @@ def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today
 def _commit(ctx: Ctx, folder: store.Folder, paths: list[Path], n: int) -> None:
     if ctx.no_commit or not folder.config.team.commit:
         return
-    from .. import gitops
+    from cti_cli.team import git as gitops
 
     root = gitops.repo_root(folder.root)
     if root is None:

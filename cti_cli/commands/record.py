@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..store import Folder
-from .context import Ctx
+from cti_cli.commands.context import Ctx
+from cti_cli.storage.store import Folder
 
 
 def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
@@ -18,21 +18,21 @@ def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
     """Commit exactly `path`; say why when a commit cannot be made (the change stays saved)."""
     if ctx.no_commit or not folder.config.team.commit:
         return False
-    from .. import gitops
+    from cti_cli.team import git as gitops
 
     root = gitops.repo_root(folder.root)
     if root is None:
         return False
-    from .team import missing_driver, no_driver_warning
+    from cti_cli.commands.team import missing_driver, no_driver_warning
 
     if missing_driver(folder.root, root):  # a fresh clone: a later sync would conflict
-        from .. import render
+        from cti_cli.render import terminal as render
 
         render.warn(no_driver_warning(folder))
     all_trailers = {"Case": path.stem, "Cti-Action": action, **(trailers or {})}
     result = gitops.commit_paths(root, [path], subject, all_trailers)
     if not result.ok:
-        from .. import render
+        from cti_cli.render import terminal as render
 
         render.warn(f"saved, but not committed: {result.reason}")
     return result.ok

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from .. import render
-from ..errors import EXIT_OK, EXIT_USER, CtiError
-from .context import Ctx
+from cti_cli.commands.context import Ctx
+from cti_cli.core.errors import EXIT_OK, EXIT_USER, CtiError
+from cti_cli.render import terminal as render
 
 if TYPE_CHECKING:
-    from ..gitops import HistoryEntry, SyncReport
-    from ..store import Folder
+    from cti_cli.storage.store import Folder
+    from cti_cli.team.git import HistoryEntry, SyncReport
 
 DRIVER_ENV: Final = "CTI_MERGE_DRIVER_CMD"
 _PLACEHOLDERS: Final = " %O %A %B %P"
@@ -115,7 +115,7 @@ def wants_driver(folder_root: Path) -> bool:
 
 def missing_driver(folder_root: Path, repo_root: Path) -> bool:
     """A fresh clone: `.gitattributes` asks for the cti driver, but git config lacks it."""
-    from .. import gitops
+    from cti_cli.team import git as gitops
 
     return wants_driver(folder_root) and not gitops.merge_driver_installed(repo_root)
 
@@ -125,7 +125,7 @@ def no_driver_warning(folder: Folder) -> str:
 
 
 def _repo(folder: Folder) -> Path:
-    from .. import gitops
+    from cti_cli.team import git as gitops
 
     root = gitops.repo_root(folder.root)
     if root is None:
@@ -184,7 +184,7 @@ def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
 
 def sync(ctx: Ctx) -> int:
     """Pull with rebase through the merge driver, push, and tell what happened."""
-    from .. import gitops
+    from cti_cli.team import git as gitops
 
     folder = ctx.folder()
     root = _repo(folder)
@@ -212,7 +212,8 @@ def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
     """The case's changes from git, newest first, in plain words."""
     import json
 
-    from .. import gitops, store
+    from cti_cli.storage import store
+    from cti_cli.team import git as gitops
 
     folder = ctx.folder()
     path = store.case_path(folder, ref)
@@ -240,7 +241,8 @@ def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
 
 def undo(ctx: Ctx, ref: str) -> int:
     """Take back cti's last change to the case as a new commit."""
-    from .. import gitops, store
+    from cti_cli.storage import store
+    from cti_cli.team import git as gitops
 
     folder = ctx.folder()
     path = store.case_path(folder, ref)
@@ -256,7 +258,7 @@ def undo(ctx: Ctx, ref: str) -> int:
 
 def merge_driver(args: Sequence[str]) -> int:
     """Git's merge driver for case files; git passes %O %A %B %P."""
-    from ..merge import main
+    from cti_cli.team.merge import main
 
     sys.stdout.flush()
     return main(list(args))

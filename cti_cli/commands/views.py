@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from .. import render
-from ..method import gate_progress, load_method
-from ..model import Case
-from ..schedule import plan
-from ..store import Folder
+from cti_cli.core.method import gate_progress, load_method
+from cti_cli.core.model import Case
+from cti_cli.core.schedule import plan
+from cti_cli.render import terminal as render
+from cti_cli.storage.store import Folder
 
 LABELS = {
     "da": {

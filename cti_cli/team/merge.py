@@ -28,19 +28,17 @@ from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarint import ScalarInt
 from ruamel.yaml.tokens import CommentToken
 
+from cti_cli.storage.yamlread import OURS_MARKER, SEP_MARKER, THEIRS_MARKER
+
 __all__ = [
     "Conflict",
     "MergeError",
     "MergeResult",
-    "has_conflict_markers",
     "main",
     "merge_texts",
     "parses",
 ]
 
-OURS_MARKER: Final = "<<<<<<<"
-SEP_MARKER: Final = "======="
-THEIRS_MARKER: Final = ">>>>>>>"
 
 # How entries of the top-level lists are matched across the three versions. Other lists match
 # mappings by `id` when they have one and everything else by its whole content.
@@ -493,22 +491,6 @@ def parses(text: str) -> bool:
     except YAMLError:
         return False
     return True
-
-
-def has_conflict_markers(text: str) -> list[int]:
-    """1-based numbers of lines that are conflict markers, for a loader's clear error."""
-    found: list[int] = []
-    inside = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith(OURS_MARKER):
-            inside = True
-            found.append(number)
-        elif line.startswith(THEIRS_MARKER):
-            inside = False
-            found.append(number)
-        elif inside and (line.rstrip() == SEP_MARKER or line.startswith("|||||||")):
-            found.append(number)
-    return found
 
 
 def _rebasing() -> bool:

@@ -24,13 +24,13 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from . import atomic
+from cti_cli.storage import atomic
 
 FORMAT = 1
 CACHE_DIR = "cache"
 CACHE_FILE = "cases.v1"
-_FINGERPRINT_SOURCES = ("model.py", "yamlread.py", "validate.py", "cache.py", "store.py",
-                        "scan.py")
+_FINGERPRINT_SOURCES = ("core/model.py", "storage/yamlread.py", "storage/validate.py",
+                        "storage/cache.py", "storage/store.py", "storage/scan.py")
 _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
             ("datetime", "timedelta")}
 
@@ -42,10 +42,10 @@ Record = tuple[Key, dict[str, Any], dict[str, Any] | None]
 
 def fingerprint() -> str:
     """The cti version and a hash of the code that defines a valid case."""
-    from . import __version__
+    from cti_cli import __version__
 
     h = hashlib.blake2b(digest_size=12)
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent
     for name in _FINGERPRINT_SOURCES:
         with suppress(OSError):
             h.update((here / name).read_bytes())

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .privacy import mask_cpr
+from cti_cli.core.privacy import mask_cpr
 
 # Every text shown goes through `_m`: CPR-like numbers are masked at this one boundary
 # (`show --json` is the data itself and is not masked; see README, "Security and data protection").

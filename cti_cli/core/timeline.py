@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .course import PhaseSpan, gate_of_phase, phase_spans
-from .method import Method, gate_progress
-from .model import DOC_POINTS, Case
-from .schedule import Schedule, add_months, earliest_d0, plan
+from cti_cli.core.course import PhaseSpan, gate_of_phase, phase_spans
+from cti_cli.core.method import Method, gate_progress
+from cti_cli.core.model import DOC_POINTS, Case
+from cti_cli.core.schedule import Schedule, add_months, earliest_d0, plan
 
 PHASE_ROWS = ("contact", "phase1", "phase2", "phase3")
 

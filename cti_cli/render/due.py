@@ -12,8 +12,8 @@ from datetime import date
 from rich.table import Table
 from rich.text import Text
 
-from .dueitem import DueItem
-from .render import out, plain_table
+from cti_cli.core.dueitem import DueItem
+from cti_cli.render.terminal import out, plain_table
 
 COLUMNS = ("case", "initials", "kind", "due", "when", "message")
 # a municipality-wide run can list hundreds of items; rich's layout of them costs ~1 ms a

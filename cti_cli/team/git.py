@@ -23,8 +23,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final, Literal
 
-from cti_cli import atomic
-from cti_cli.merge import Conflict, MergeError, has_conflict_markers, merge_texts, parses
+from cti_cli.storage import atomic
+from cti_cli.storage.yamlread import has_conflict_markers
+from cti_cli.team.merge import Conflict, MergeError, merge_texts, parses
 
 __all__ = [
     "CaseConflict",
@@ -286,7 +287,7 @@ def install_merge_driver(
 
     `.gitattributes` travels with the repository, but git never carries config: every clone
     needs this call (an unconfigured driver silently falls back to a line merge).
-    `command` replaces `cti merge-driver`, e.g. `python -m cti_cli.merge` in tests.
+    `command` replaces `cti merge-driver`, e.g. `python -m cti_cli.team.merge` in tests.
     """
     root = Path(repo_root)
     attributes = Path(case_folder) / ".gitattributes"

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .model import NotApplicable  # one answer type for the method and the case file
+from cti_cli.core.model import NotApplicable  # one answer type for the method and the case file
 
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
@@ -388,15 +388,15 @@ def _validate(data: dict[str, Any], source: str) -> Method:
 
 @functools.lru_cache(maxsize=1)
 def _shipped_data() -> dict[str, Any]:
-    text = resources.files("cti_cli").joinpath(SHIPPED_NAME).read_text(encoding="utf-8")
-    return _parse(text, f"cti_cli/{SHIPPED_NAME}")
+    text = resources.files("cti_cli.core").joinpath(SHIPPED_NAME).read_text(encoding="utf-8")
+    return _parse(text, f"cti_cli/core/{SHIPPED_NAME}")
 
 
 @functools.lru_cache(maxsize=32)
 def _load(override: Path | None) -> Method:
     base = _shipped_data()
     if override is None:
-        return _validate(base, f"cti_cli/{SHIPPED_NAME}")
+        return _validate(base, f"cti_cli/core/{SHIPPED_NAME}")
     try:
         text = override.read_text(encoding="utf-8")
     except OSError as exc:

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .yamlread import ReadError, parse
+from cti_cli.storage.yamlread import ReadError, parse
 
 _PLAIN = re.compile(r"[A-Za-zÆØÅæøåÄÖÜäöüÉé0-9(][^\n\r\t#]*")
 _FLOW_WORD = re.compile(r"[A-Za-zÆØÅæøåÄÖÜäöüÉé0-9][^\n\r\t#,\[\]{}:]*")

@@ -39,11 +39,11 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from .course import MAX_GOALS, MIN_GOALS, active_goals, phase_spans
-from .findings import Severity
-from .model import DOC_POINTS, PHASES, Case
-from .privacy import has_cpr
-from .schedule import Schedule, add_months, earliest_d0, plan
+from cti_cli.core.course import MAX_GOALS, MIN_GOALS, active_goals, phase_spans
+from cti_cli.core.findings import Severity
+from cti_cli.core.model import DOC_POINTS, PHASES, Case
+from cti_cli.core.privacy import has_cpr
+from cti_cli.core.schedule import Schedule, add_months, earliest_d0, plan
 
 Loc = tuple[str | int, ...]
 

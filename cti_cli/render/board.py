@@ -12,8 +12,8 @@ from typing import Final
 from rich.table import Table
 from rich.text import Text
 
-from .board import Board, BoardRow, WorkerLoad
-from .render import out
+from cti_cli.core.board import Board, BoardRow, WorkerLoad
+from cti_cli.render.terminal import out
 
 _WORDS: Final[dict[str, dict[str, str]]] = {
     "da": {

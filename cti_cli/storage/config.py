@@ -1,79 +1,18 @@
-"""The team's `cti.toml`: who works here and how the team runs CTI.
-
-Read with tomllib and validated by pydantic. The file is committed and shared, so it may
-hold no secrets and nothing that runs code (see `mail.SmtpSettings`).
-"""
+"""Reading the team's `cti.toml` into `core.settings` values, with file:line errors."""
 
 from __future__ import annotations
 
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 
-from .errors import CtiError
+from cti_cli.core.errors import CtiError
+from cti_cli.core.settings import SmtpSettings, TeamConfig
 
 CONFIG_NAME = "cti.toml"
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True,
-                              defer_build=True)
-
-
-class TeamSettings(_Model):
-    name: str = "CTI-team"
-    language: Literal["da", "en"] = "da"
-    caseload_per_fte: Annotated[float, Field(gt=0, le=50)] = 10
-    course_months: Literal[6, 9] = 9
-    show_initials_in_mail: bool = Field(
-        default=False,
-        description="Initials identify a person in a small municipality: opt in explicitly.",
-    )
-    commit: bool = Field(default=True, description="Commit each change when in a git repo.")
-    retention_years: Annotated[int, Field(ge=1, le=50)] = 5
-
-
-RhythmPhase = Literal["contact", "phase1", "phase2", "phase3"]
-
-
-_DEFAULT_RHYTHM: dict[RhythmPhase, int] = {"contact": 14, "phase1": 7, "phase2": 14,
-                                            "phase3": 30}
-
-
-class ReminderSettings(_Model):
-    horizon_days: Annotated[int, Field(ge=0, le=366)] = 14
-    no_contact_days: dict[RhythmPhase, Annotated[int, Field(ge=1, le=366)]] = Field(
-        default_factory=lambda: _DEFAULT_RHYTHM.copy())
-    contact_period_days: Annotated[int, Field(ge=1, le=366)] = 60
-
-
-class Worker(_Model):
-    name: str
-    email: str | None = None
-    fte: Annotated[float, Field(gt=0, le=1.5)] = 1.0
-
-    @field_validator("email")
-    @classmethod
-    def _email_shape(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-            raise ValueError("not an email address")
-        return value
-
-
-class TeamConfig(_Model):
-    team: TeamSettings = Field(default_factory=TeamSettings)
-    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
-    workers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")], Worker] = Field(
-        default_factory=dict)
-    smtp: dict[str, Any] | None = Field(
-        default=None, description="Mail server; validated by cti_cli.mail.SmtpSettings.")
-
-    def worker_name(self, worker_id: str) -> str:
-        w = self.workers.get(worker_id)
-        return w.name if w else worker_id
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int:
@@ -126,8 +65,6 @@ def parse_config(text: str, path: Path) -> TeamConfig:
                        hint="see https://toml.io; strings need quotes") from None
     config = _validate(TeamConfig, raw, (), text, path)
     if config.smtp is not None:
-        from .mail import SmtpSettings
-
         _validate(SmtpSettings, config.smtp, ("smtp",), text, path)
     return config
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from .privacy import mask_cpr
+from cti_cli.core.privacy import mask_cpr
 
 Severity = Literal["error", "warning"]
 

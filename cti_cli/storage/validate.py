@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .findings import Finding
-from .model import Case
-from .yamlread import Parsed
+from cti_cli.core.findings import Finding
+from cti_cli.core.model import Case
+from cti_cli.storage.yamlread import Parsed
 
 
 def _unwrap(annotation: Any) -> Any:

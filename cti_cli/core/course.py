@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from .errors import RuleViolation, UsageError
-from .method import ItemState, Method, gate_progress, missing_items
-from .model import Case, Contact, Goal
-from .schedule import earliest_d0
+from cti_cli.core.errors import RuleViolation, UsageError
+from cti_cli.core.method import ItemState, Method, gate_progress, missing_items
+from cti_cli.core.model import Case, Contact, Goal
+from cti_cli.core.schedule import earliest_d0
 
 Lang = Literal["da", "en"]
 

@@ -51,11 +51,11 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, Final
 
-from .config import TeamConfig
-from .dueitem import KINDS, NO_CASE, DueItem
-from .method import Method, missing_items
-from .model import Case
-from .schedule import Schedule, add_months, plan
+from cti_cli.core.dueitem import KINDS, NO_CASE, DueItem
+from cti_cli.core.method import Method, missing_items
+from cti_cli.core.model import Case
+from cti_cli.core.schedule import Schedule, add_months, plan
+from cti_cli.core.settings import TeamConfig
 
 COURSE_PHASES: Final = ("phase1", "phase2", "phase3")
 

@@ -22,9 +22,9 @@ from typing import Final
 import platformdirs
 from filelock import FileLock, Timeout
 
-from cti_cli import atomic
-from cti_cli.dueitem import DueItem
-from cti_cli.errors import CtiError
+from cti_cli.core.dueitem import DueItem
+from cti_cli.core.errors import CtiError
+from cti_cli.storage import atomic
 
 STATE_DIR_ENV: Final = "CTI_STATE_DIR"
 FORMAT_VERSION: Final = 1

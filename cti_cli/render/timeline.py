@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 from rich.text import Text
 
-from . import render
-from .timeline import Bar, Timeline
+from cti_cli.core.timeline import Bar, Timeline
+from cti_cli.render import terminal as render
 
 WIDTH = 80
 LABEL = 17  # "Fase 1   faktisk " before the calendar

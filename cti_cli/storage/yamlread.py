@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 import yaml
 
@@ -321,8 +321,6 @@ def decode(raw: bytes) -> str:
         raise ReadError("the file holds NUL bytes: it is binary, not a case file",
                         text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i), code="E002")
     if "<<<<<<<" in text:  # cheap test first: merge (and ruamel) load only for such files
-        from .merge import has_conflict_markers
-
         markers = has_conflict_markers(text)
         if markers:
             shown = ", ".join(map(str, markers[:6])) + (" …" if len(markers) > 6 else "")
@@ -362,3 +360,24 @@ def parse(text: str, *, positions: bool = False) -> Parsed:
     builder = _Builder(positions)
     data = None if node is None else builder.build(node, ())
     return Parsed(data, builder.value_pos, builder.key_pos)
+
+
+OURS_MARKER: Final = "<<<<<<<"
+SEP_MARKER: Final = "======="
+THEIRS_MARKER: Final = ">>>>>>>"
+
+
+def has_conflict_markers(text: str) -> list[int]:
+    """1-based numbers of lines that are conflict markers, for a loader's clear error."""
+    found: list[int] = []
+    inside = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(OURS_MARKER):
+            inside = True
+            found.append(number)
+        elif line.startswith(THEIRS_MARKER):
+            inside = False
+            found.append(number)
+        elif inside and (line.rstrip() == SEP_MARKER or line.startswith("|||||||")):
+            found.append(number)
+    return found

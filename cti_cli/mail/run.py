@@ -18,9 +18,9 @@ from datetime import date
 from email.message import EmailMessage
 from typing import Protocol
 
-from cti_cli.dueitem import DueItem
-from cti_cli.ledger import Ledger, SentKey, key
-from cti_cli.mail import Lang, MailError, PrivacyError, RecipientRefused, compose
+from cti_cli.core.dueitem import DueItem
+from cti_cli.mail.ledger import Ledger, SentKey, key
+from cti_cli.mail.send import Lang, MailError, PrivacyError, RecipientRefused, compose
 
 
 class Mailer(Protocol):

@@ -17,12 +17,12 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
-from .config import TeamConfig
-from .course import checklist
-from .method import Method
-from .model import Case
-from .reminders import COURSE_PHASES, due_items
-from .schedule import plan
+from cti_cli.core.course import checklist
+from cti_cli.core.method import Method
+from cti_cli.core.model import Case
+from cti_cli.core.reminders import COURSE_PHASES, due_items
+from cti_cli.core.schedule import plan
+from cti_cli.core.settings import TeamConfig
 
 # Kinds that are states rather than deadlines: the board shows them in their own columns.
 _NOT_DEADLINES: Final = frozenset({"no_contact", "caseload"})

@@ -25,19 +25,16 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Literal, Self
+from typing import Final, Literal, Self
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cti_cli.dueitem import NO_CASE, DueItem
-from cti_cli.errors import CtiError
+from cti_cli.core.dueitem import NO_CASE, DueItem
+from cti_cli.core.errors import CtiError
+from cti_cli.core.settings import PASSWORD_ENV, SmtpSettings
 
-Security = Literal["starttls", "ssl", "none"]
 Lang = Literal["da", "en"]
 
-DEFAULT_PORTS: Final[Mapping[str, int]] = {"starttls": 587, "ssl": 465, "none": 25}
-PASSWORD_ENV: Final = "CTI_SMTP_PASSWORD"
 CONFIG_HOME_ENV: Final = "CTI_CONFIG_HOME"
 PASSWORD_COMMAND_TIMEOUT: Final = 30.0
 
@@ -64,71 +61,6 @@ def user_config_file(env: Mapping[str, str] = os.environ) -> Path:
     home = env.get(CONFIG_HOME_ENV)
     base = Path(home) if home else platformdirs.user_config_path("cti")
     return base / "config.toml"
-
-
-def _password_refusal(keys: Sequence[str]) -> str:
-    where = user_config_file()
-    return (
-        f"cti.toml [smtp] must not contain {', '.join(keys)}: the team folder is shared "
-        "through git, so anyone who can read it could read a password, and anyone who can "
-        "push could make a password_command run code on every colleague's machine. "
-        f"Remove it and instead set {PASSWORD_ENV}, or in your own {where} write "
-        '[smtp] password_file = "<file with mode 0600>" or '
-        'password_command = ["pass", "show", "smtp"].'
-    )
-
-
-class SmtpSettings(BaseModel):
-    """The `[smtp]` table of the team's `cti.toml`: where to send, never a secret."""
-
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, hide_input_in_errors=True
-    )
-
-    host: str = Field(min_length=1)
-    port: int = Field(ge=1, le=65535)
-    security: Security = "starttls"
-    username: str | None = None
-    sender: str = Field(alias="from", min_length=3)
-    timeout: float = Field(default=30.0, gt=0, le=600)
-    cafile: Path | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_secrets_and_default_port(cls, data: Any) -> Any:
-        # Before validation, so a password is refused even next to other mistakes and never
-        # reaches a model (or an error message).
-        if not isinstance(data, Mapping):
-            return data
-        secret = sorted(k for k in data if isinstance(k, str) and "password" in k.lower())
-        if secret:
-            raise ValueError(_password_refusal(secret))
-        if data.get("port") is None:
-            security = data.get("security", "starttls")
-            if isinstance(security, str) and security in DEFAULT_PORTS:
-                data = {**data, "port": DEFAULT_PORTS[security]}
-        return data
-
-    @field_validator("sender")
-    @classmethod
-    def _sender_is_an_address(cls, value: str) -> str:
-        if "@" not in parseaddr(value)[1]:
-            raise ValueError('must be a mail address, e.g. "CTI <cti@kommune.dk>"')
-        return value
-
-    @model_validator(mode="after")
-    def _no_login_in_plain_text(self) -> Self:
-        if self.security == "none" and self.username is not None:
-            raise ValueError(
-                'security = "none" with a username would send the password unencrypted; '
-                'use "starttls" or "ssl"'
-            )
-        return self
-
-    @property
-    def sender_address(self) -> str:
-        """The bare address of `from`, for the SMTP envelope and the Message-ID domain."""
-        return parseaddr(self.sender)[1]
 
 
 # --- the password -----------------------------------------------------------------------

@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import atomic
-from .config import CONFIG_NAME, TeamConfig, load_config
-from .errors import (
+from cti_cli.core.errors import (
     CaseFileError,
     CaseNotFound,
     ConcurrentChange,
@@ -29,11 +27,14 @@ from .errors import (
     FolderNotFound,
     UsageError,
 )
-from .findings import Finding
+from cti_cli.core.findings import Finding
+from cti_cli.core.settings import TeamConfig
+from cti_cli.storage import atomic
+from cti_cli.storage.config import CONFIG_NAME, load_config
 
 if TYPE_CHECKING:  # imported where used: `list` over a cached folder needs neither
-    from .model import Case
-    from .yamlread import Parsed
+    from cti_cli.core.model import Case
+    from cti_cli.storage.yamlread import Parsed
 
 # model.CASE_ID_PATTERN, repeated so naming a case needs no pydantic (a test holds them equal)
 CASE_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -199,7 +200,7 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     echo a secret file's keys in error messages. A FIFO or device is not opened (the read
     would block or never end), and a huge file is not read whole (decode refuses it).
     """
-    from .yamlread import MAX_BYTES
+    from cti_cli.storage.yamlread import MAX_BYTES
 
     try:
         if path.is_symlink() and path.resolve().parent != path.absolute().parent.resolve():
@@ -221,7 +222,7 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
 
 def parse_text(text: str, shown: str, *, positions: bool = False) -> tuple[Parsed | None,
                                                                           list[Finding]]:
-    from .yamlread import ReadError, parse
+    from cti_cli.storage.yamlread import ReadError, parse
 
     try:
         return parse(text, positions=positions), []
@@ -232,7 +233,7 @@ def parse_text(text: str, shown: str, *, positions: bool = False) -> tuple[Parse
 
 def validate_text(text: str, shown: str) -> tuple[Case | None, Parsed | None, list[Finding]]:
     """Parse and validate; on failure parse again with positions so findings have lines."""
-    from .validate import validate
+    from cti_cli.storage.validate import validate
 
     parsed, findings = parse_text(text, shown)
     if parsed is None:
@@ -246,7 +247,7 @@ def validate_text(text: str, shown: str) -> tuple[Case | None, Parsed | None, li
 
 
 def decode_bytes(raw: bytes, shown: str) -> tuple[str | None, list[Finding]]:
-    from .yamlread import ReadError, decode
+    from cti_cli.storage.yamlread import ReadError, decode
 
     try:
         return decode(raw), []
@@ -406,7 +407,7 @@ def keep_wrapping(old: str, new: str) -> str:
     """
     from difflib import SequenceMatcher
 
-    from .yamlread import ReadError, parse
+    from cti_cli.storage.yamlread import ReadError, parse
 
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
     merged: list[str] = []
@@ -547,10 +548,11 @@ def append_entry(folder: Folder, path: Path, section: str, entry: Mapping[str, A
     re-validation only when `.cti/cache/proof` holds its validated data under the SHA-256
     of its exact bytes (cti wrote or checked it); otherwise it is validated in full.
     """
-    from . import cache, model
-    from .fastappend import insert_entry
-    from .model import construct_case
-    from .yamlread import parse
+    from cti_cli.core import model
+    from cti_cli.core.model import construct_case
+    from cti_cli.storage import cache
+    from cti_cli.storage.fastappend import insert_entry
+    from cti_cli.storage.yamlread import parse
 
     model_name = _ENTRY_MODELS.get(section)
     with case_lock(folder, path.stem):
@@ -597,6 +599,6 @@ def append_entry(folder: Folder, path: Path, section: str, entry: Mapping[str, A
 
 
 def _no_positions() -> Any:
-    from .yamlread import Parsed
+    from cti_cli.storage.yamlread import Parsed
 
     return Parsed(None)

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import CtiError
-from .findings import Finding
-from .store import (
+from cti_cli.core.errors import CtiError
+from cti_cli.core.findings import Finding
+from cti_cli.storage.store import (
     Folder,
     decode_bytes,
     display_path,
@@ -27,8 +27,8 @@ from .store import (
 )
 
 if TYPE_CHECKING:
-    from .model import Case
-    from .yamlread import Parsed
+    from cti_cli.core.model import Case
+    from cti_cli.storage.yamlread import Parsed
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def _cold(path: Path) -> tuple[Entry, Any]:
         return entry, None  # changed between read and stat: do not vouch for it
     # full data only for open cases: years of closed ones would make every read slow
     data = entry.case.model_dump(exclude_unset=True) if entry.case.is_open else None
-    from . import cache
+    from cti_cli.storage import cache
 
     return entry, (cache.key(st), entry.summary, data)
 
@@ -130,8 +130,19 @@ def _read_cold(paths: list[Path], closed_cases: bool, on_progress: Callable[[int
     return results
 
 
-def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True) -> list[Entry]:
+class ProgressBar(Protocol):
+    """What a caller may pass to show a long cold read (a terminal bar, say)."""
+
+    def advance(self, n: int = 1) -> None: ...
+    def close(self) -> None: ...
+
+
+def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True,
+             progress: Callable[[int], ProgressBar | None] | None = None) -> list[Entry]:
     """Every case of the folder, valid or not; reports skip the invalid ones with a note.
+
+    `progress(total)` may give a bar for a cold read of at least PROGRESS_MIN files (the
+    caller decides whether one is drawn: storage never touches the terminal).
 
     Validated cases come from `.cti/cache` while their file is unchanged (see cache.py).
     `open_only` leaves out valid closed cases (reports about current work need none);
@@ -140,7 +151,7 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True) -> 
     import gc
     import time
 
-    from . import cache
+    from cti_cli.storage import cache
 
     state = folder.state_dir
     records = cache.load(state)
@@ -174,13 +185,13 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True) -> 
                 entries.append(None)
                 cold.append(path)
         if cold:
-            progress = _progress(len(cold))
+            bar = progress(len(cold)) if progress and len(cold) >= PROGRESS_MIN else None
             try:
                 done = _read_cold(cold, cases and not open_only,
-                                  progress.advance if progress else None)
+                                  bar.advance if bar else None)
             finally:
-                if progress:
-                    progress.close()
+                if bar:
+                    bar.close()
             for i, path, (entry, record) in zip(cold_at, cold, done, strict=True):
                 if record is not None:
                     if now - max(record[0][1], record[0][3]) > RACY_NS:
@@ -204,19 +215,7 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True) -> 
 
 def _from_record(path: Path, rec: Any, with_case: bool) -> Entry:
     summary, data = rec[1], rec[2]
-    from .model import construct_case
+    from cti_cli.core.model import construct_case
 
     case = construct_case(data) if with_case and data is not None else None
     return Entry(path, case, (), summary=summary)
-
-
-def _progress(total: int) -> Any:
-    import sys
-
-    if total < PROGRESS_MIN or not sys.stderr.isatty():
-        return None
-    from .render_progress import Progress
-
-    return Progress(total, "reading case files")
-
-

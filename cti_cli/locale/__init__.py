@@ -1,0 +1,1 @@
+"""Locale layer of cti."""

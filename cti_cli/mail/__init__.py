@@ -1,0 +1,1 @@
+"""Mail layer of cti."""

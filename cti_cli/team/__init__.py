@@ -1,0 +1,1 @@
+"""Team layer of cti."""
