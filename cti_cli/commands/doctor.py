@@ -80,15 +80,16 @@ def is_public_host(host: str) -> bool:
 
 
 def git_problems(folder: Folder) -> list[Problem]:
-    from cti_cli.team import git as gitops
+    from cti_cli.team import repo as gitrepo
+    from cti_cli.team import run as gitrun
 
-    if not gitops.git_available():
+    if not gitrun.git_available():
         return []
-    root = gitops.repo_root(folder.root)
+    root = gitrun.repo_root(folder.root)
     if root is None:
         return []
     found: list[Problem] = []
-    if not gitops.merge_driver_installed(root):
+    if not gitrepo.merge_driver_installed(root):
         found.append(Problem("D201", "the cti merge driver is not registered in this clone: git "
                              "would merge case files line by line and can break them",
                              "run `cti init --repair` in this folder"))

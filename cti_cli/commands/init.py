@@ -36,20 +36,22 @@ def _git_setup(directory: Path, repair: bool) -> tuple[list[str], list[str]]:
     first commit is made only in a repository cti itself created, never in someone's repo.
     """
     from cti_cli.commands.team import driver_command
-    from cti_cli.team import git as gitops
+    from cti_cli.team import repo as gitrepo
+    from cti_cli.team import run as gitrun
+    from cti_cli.team.commit import commit_paths
 
-    if not gitops.git_available():
+    if not gitrun.git_available():
         return ["no git found: changes will not be committed"], []
     notes: list[str] = []
     later: list[str] = []
-    created = gitops.init_repo(directory)
+    created = gitrepo.init_repo(directory)
     if created:
         notes.append("a new git repository")
-    root = gitops.repo_root(directory)
+    root = gitrun.repo_root(directory)
     if root is None:
         return notes, later
-    had_driver = gitops.merge_driver_installed(root)
-    gitops.install_merge_driver(root, directory, command=driver_command())
+    had_driver = gitrepo.merge_driver_installed(root)
+    gitrepo.install_merge_driver(root, directory, command=driver_command())
     if repair and not had_driver:
         later.append("this clone now merges case files with cti (merge driver registered in "
                      ".git/config); `cti sync` can be used")
@@ -57,8 +59,8 @@ def _git_setup(directory: Path, repair: bool) -> tuple[list[str], list[str]]:
         notes.append("the merge driver for case files")
     if created:
         paths = [directory / n for n in (CONFIG_NAME, ".gitignore", ".gitattributes", "schemas")]
-        done = gitops.commit_paths(root, paths, "cti init: new case folder",
-                                   {"Cti-Action": "init"})
+        done = commit_paths(root, paths, "cti init: new case folder",
+                            {"Cti-Action": "init"})
         if not done.ok:
             later.append(f"not committed yet: {done.reason}")
             later.append("then commit the folder once: git add cti.toml .gitignore "

@@ -107,12 +107,13 @@ def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today
 def _commit(ctx: Ctx, folder: store.Folder, paths: list[Path], n: int) -> None:
     if ctx.no_commit or not folder.config.team.commit:
         return
-    from cti_cli.team import git as gitops
+    from cti_cli.team.commit import commit_paths
+    from cti_cli.team.run import repo_root
 
-    root = gitops.repo_root(folder.root)
+    root = repo_root(folder.root)
     if root is None:
         return
-    result = gitops.commit_paths(root, paths, f"purge: {n} closed case(s) past retention",
+    result = commit_paths(root, paths, f"purge: {n} closed case(s) past retention",
                                  {"Cti-Action": "purge",
                                   "Cases": " ".join(p.stem for p in paths[:-1])})
     if not result.ok:

@@ -18,9 +18,10 @@ def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
     """Commit exactly `path`; say why when a commit cannot be made (the change stays saved)."""
     if ctx.no_commit or not folder.config.team.commit:
         return False
-    from cti_cli.team import git as gitops
+    from cti_cli.team.commit import commit_paths
+    from cti_cli.team.run import repo_root
 
-    root = gitops.repo_root(folder.root)
+    root = repo_root(folder.root)
     if root is None:
         return False
     from cti_cli.commands.team import missing_driver, no_driver_warning
@@ -30,7 +31,7 @@ def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
 
         render.warn(no_driver_warning(folder))
     all_trailers = {"Case": path.stem, "Cti-Action": action, **(trailers or {})}
-    result = gitops.commit_paths(root, [path], subject, all_trailers)
+    result = commit_paths(root, [path], subject, all_trailers)
     if not result.ok:
         from cti_cli.render import terminal as render
 

@@ -2,7 +2,7 @@
 
 Social workers are not git experts: these commands say in plain words (Danish when the team
 writes Danish) what came in, what went out, and what to do when two people changed the same
-field. The git work itself is in gitops; this module orchestrates and words it.
+field. The git work itself is in cti_cli.team; this module orchestrates and words it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from cti_cli.render import terminal as render
 
 if TYPE_CHECKING:
     from cti_cli.storage.store import Folder
-    from cti_cli.team.git import HistoryEntry, SyncReport
+    from cti_cli.team.commit import HistoryEntry
+    from cti_cli.team.sync import SyncReport
 
 DRIVER_ENV: Final = "CTI_MERGE_DRIVER_CMD"
 _PLACEHOLDERS: Final = " %O %A %B %P"
@@ -96,7 +97,7 @@ def _words(folder: Folder) -> dict[str, str]:
 def driver_command() -> str | None:
     """The merge driver command from $CTI_MERGE_DRIVER_CMD (tests, unusual installs).
 
-    Placeholders are optional: gitops adds ` %O %A %B %P` itself.
+    Placeholders are optional: cti_cli.team.repo adds ` %O %A %B %P` itself.
     """
     command = os.environ.get(DRIVER_ENV, "").strip()
     return command.removesuffix(_PLACEHOLDERS.strip()).strip() or None
@@ -115,9 +116,9 @@ def wants_driver(folder_root: Path) -> bool:
 
 def missing_driver(folder_root: Path, repo_root: Path) -> bool:
     """A fresh clone: `.gitattributes` asks for the cti driver, but git config lacks it."""
-    from cti_cli.team import git as gitops
+    from cti_cli.team.repo import merge_driver_installed
 
-    return wants_driver(folder_root) and not gitops.merge_driver_installed(repo_root)
+    return wants_driver(folder_root) and not merge_driver_installed(repo_root)
 
 
 def no_driver_warning(folder: Folder) -> str:
@@ -125,9 +126,9 @@ def no_driver_warning(folder: Folder) -> str:
 
 
 def _repo(folder: Folder) -> Path:
-    from cti_cli.team import git as gitops
+    from cti_cli.team.run import repo_root
 
-    root = gitops.repo_root(folder.root)
+    root = repo_root(folder.root)
     if root is None:
         raise CtiError(f"{folder.root} is not in a git repository",
                        hint="history, undo and sync need git: `git init` the folder, or "
@@ -177,22 +178,23 @@ def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
         lines += [w["push_failed"].format(n=n, changes=_plural(n, w), why=why)]
         if report.push_problem != "refused":
             lines.append(w["again"])
-    else:  # blocked, failed, or a conflict gitops could not name: its own words say what to do
+    else:  # blocked, failed, or a conflict git could not name: its own words say what to do
         lines.append(report.message)
     return lines
 
 
 def sync(ctx: Ctx) -> int:
     """Pull with rebase through the merge driver, push, and tell what happened."""
-    from cti_cli.team import git as gitops
+    from cti_cli.team import sync as gitsync
+    from cti_cli.team.run import has_remote
 
     folder = ctx.folder()
     root = _repo(folder)
     w = _words(folder)
-    if gitops.has_remote(root) and missing_driver(folder.root, root):
+    if has_remote(root) and missing_driver(folder.root, root):
         # without the driver git merges case files line by line: two notes become a conflict
         raise CtiError(w["sync_no_driver"], hint=w["sync_no_driver_hint"])
-    report = gitops.sync(root)
+    report = gitsync.sync(root)
     lines = sync_lines(report, w)
     if report.ok:
         for text in lines:
@@ -213,12 +215,12 @@ def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
     import json
 
     from cti_cli.storage import store
-    from cti_cli.team import git as gitops
+    from cti_cli.team import history as githistory
 
     folder = ctx.folder()
     path = store.case_path(folder, ref)
     root = _repo(folder)
-    entries = gitops.history(root, path)
+    entries = githistory.history(root, path)
     w = _words(folder)
     if as_json:
         data = [{"commit": e.sha, "date": e.date.isoformat(), "author": e.author,
@@ -242,13 +244,13 @@ def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
 def undo(ctx: Ctx, ref: str) -> int:
     """Take back cti's last change to the case as a new commit."""
     from cti_cli.storage import store
-    from cti_cli.team import git as gitops
+    from cti_cli.team import history as githistory
 
     folder = ctx.folder()
     path = store.case_path(folder, ref)
     root = _repo(folder)
     with store.case_lock(folder, path.stem):
-        result = gitops.undo(root, path)
+        result = githistory.undo(root, path)
     if not result.ok:
         raise CtiError(f"{path.stem}: nothing was undone: {result.reason}")
     assert result.undone is not None and result.sha is not None

@@ -1,0 +1,149 @@
+"""Committing exactly the files a cti command changed, with trailers that say what it did.
+
+Commit messages live forever in every clone: callers pass case ids and actions, never names
+or notes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Final
+
+from cti_cli.team.run import (
+    git,
+    git_path,
+    nul_list,
+    operation_in_progress,
+    output,
+    relative_path,
+    rev,
+    stdout_text,
+)
+
+__all__ = [
+    "ACTION_TRAILER",
+    "REVERTS_TRAILER",
+    "UNDO_ACTION",
+    "CommitResult",
+    "HistoryEntry",
+    "commit_paths",
+]
+
+ACTION_TRAILER: Final = "Cti-Action"
+REVERTS_TRAILER: Final = "Reverts"
+UNDO_ACTION: Final = "undo"
+_TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    sha: str
+    date: datetime
+    author: str
+    subject: str
+    trailers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def action(self) -> str | None:
+        return self.trailers.get(ACTION_TRAILER)
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    """ok=False is an expected outcome (no identity, hook, nothing to commit): see `reason`."""
+
+    ok: bool
+    sha: str | None = None
+    reason: str = ""
+    undone: HistoryEntry | None = None
+
+
+
+def _message(subject: str, trailers: Mapping[str, str]) -> str:
+    if not subject.strip() or "\n" in subject.strip():
+        raise ValueError("a commit subject is one non-empty line")
+    lines = [subject.strip(), ""]
+    for key, value in trailers.items():
+        if not _TRAILER_KEY.fullmatch(key) or "\n" in value or not value.strip():
+            raise ValueError(f"bad commit trailer {key!r}")
+        lines.append(f"{key}: {value.strip()}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _hooks(root: Path) -> list[str]:
+    configured = stdout_text(git(root, "config", "--get", "core.hooksPath", check=False)).strip()
+    folder = Path(configured).expanduser() if configured else git_path(root, "hooks")
+    if not folder.is_absolute():
+        folder = root / folder
+    names = ("pre-commit", "prepare-commit-msg", "commit-msg")
+    return [n for n in names if os.access(folder / n, os.X_OK)]
+
+
+def _commit_failure(root: Path, done: subprocess.CompletedProcess[bytes]) -> str:
+    said = output(done)
+    if re.search(
+        r"tell me who you are|unable to auto-detect email|empty ident name|no email was given",
+        said,
+        re.IGNORECASE,
+    ):
+        return (
+            "git does not know who you are, so it cannot record the change. Set it once with "
+            'git config --global user.name "Your Name" and '
+            "git config --global user.email you@example.org"
+        )
+    if re.search(r"nothing to commit|no changes added", said):
+        return "nothing to commit: the file has no changes since the last commit"
+    hooks = _hooks(root)
+    if hooks:
+        return f"a git hook ({', '.join(hooks)}) refused the commit:\n{said}"
+    return f"git could not commit:\n{said}"
+
+
+def commit_paths(
+    repo_root: str | os.PathLike[str],
+    paths: Iterable[str | os.PathLike[str]],
+    subject: str,
+    trailers: Mapping[str, str],
+    author: str | None = None,
+) -> CommitResult:
+    """Commit exactly `paths`; other staged or unstaged changes stay as they are.
+
+    Failing to commit is reported, not raised: the caller has already saved the file, and
+    the change can be committed later.
+    """
+    root = Path(repo_root)
+    relative = [relative_path(root, p) for p in paths]
+    if not relative:
+        raise ValueError("commit_paths needs at least one path")
+    if author is not None and not re.fullmatch(r"[^<>\n]+ <[^<>\n]*>", author):
+        raise ValueError("author must look like 'Name <email>'")
+    message = _message(subject, trailers)
+    busy = operation_in_progress(root)
+    if busy:
+        return CommitResult(
+            False,
+            reason=f"git is in the middle of a {busy}; finish it first "
+            f"(after a stopped sync: cti sync) and the change can be committed then",
+        )
+    changes = git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *relative)
+    if not nul_list(changes):
+        ignored = git(root, "check-ignore", "-q", "--", *relative, check=False)
+        if ignored.returncode == 0:
+            return CommitResult(False, reason="the file is ignored by .gitignore, so git skips it")
+        return CommitResult(False, reason="nothing to commit: no changes since the last commit")
+    added = git(root, "add", "--all", "--", *relative, check=False)
+    if added.returncode != 0:
+        return CommitResult(False, reason=f"git could not stage the file:\n{output(added)}")
+    command = ["commit", "--quiet", "--file=-"]
+    if author is not None:
+        command.append(f"--author={author}")
+    done = git(root, *command, "--", *relative, input=message.encode(), check=False)
+    if done.returncode != 0:
+        return CommitResult(False, reason=_commit_failure(root, done))
+    return CommitResult(True, sha=rev(root, "HEAD"))

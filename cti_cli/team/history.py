@@ -1,0 +1,135 @@
+"""A case file's history, and undo of cti's own last change to it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from cti_cli.team.commit import (
+    ACTION_TRAILER,
+    REVERTS_TRAILER,
+    UNDO_ACTION,
+    CommitResult,
+    HistoryEntry,
+    commit_paths,
+)
+from cti_cli.team.run import git, is_clean, nul_list, relative_path, rev, stdout_text
+
+__all__ = ["history", "last_tool_commit", "undo"]
+
+_FIELD = "\x1f"
+_LOG_FORMAT = "%H%x1f%aI%x1f%an%x1f%s%x1f%(trailers:only,unfold)"
+
+
+def history(repo_root: str | os.PathLike[str], path: str | os.PathLike[str]) -> list[HistoryEntry]:
+    """Commits that changed `path`, newest first, following renames."""
+    root = Path(repo_root)
+    if rev(root, "HEAD") is None:
+        return []
+    relative = relative_path(root, path)
+    done = git(root, "log", "--follow", "-z", f"--format={_LOG_FORMAT}", "--", relative)
+    entries: list[HistoryEntry] = []
+    for record in stdout_text(done).split("\0"):
+        parts = record.strip("\n").split(_FIELD)
+        if len(parts) != 5:
+            continue
+        sha, date, author, subject, trailer_text = parts
+        trailers: dict[str, str] = {}
+        for line in trailer_text.splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                trailers[key.strip()] = value.strip()
+        entries.append(HistoryEntry(sha, datetime.fromisoformat(date), author, subject, trailers))
+    return entries
+
+
+def _undo_target(entries: Sequence[HistoryEntry], relative: str) -> HistoryEntry | str:
+    """The commit the next undo takes back, or why there is none.
+
+    Undo commits cancel tool commits by position (each undo took back the newest one still
+    standing) rather than by their `Reverts:` sha, because a sync rebases local commits and
+    so changes their shas.
+    """
+    pending = 0
+    for entry in entries:
+        if entry.action == UNDO_ACTION:
+            pending += 1
+        elif entry.action and pending:
+            pending -= 1
+        elif entry.action:
+            return entry
+        else:
+            return (
+                f"the last change to {relative} ({entry.sha[:8]} “{entry.subject}”) was not "
+                f"made by cti; undo only takes back cti's own changes "
+                f"(to take this one back use: git revert {entry.sha[:8]})"
+            )
+    return f"there is no change made by cti to {relative} left to undo"
+
+
+def last_tool_commit(
+    repo_root: str | os.PathLike[str], path: str | os.PathLike[str]
+) -> HistoryEntry | None:
+    """The commit `undo` would take back now, if any."""
+    target = _undo_target(history(repo_root, path), relative_path(Path(repo_root), path))
+    return target if isinstance(target, HistoryEntry) else None
+
+
+def undo(
+    repo_root: str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    subject_prefix: str = "Undo:",
+    author: str | None = None,
+) -> CommitResult:
+    """Take back cti's last change to one case file as a new commit.
+
+    The file gets the content it had before that change; the new commit carries
+    `Cti-Action: undo` and `Reverts: <sha>`, so the next undo walks back one step further.
+    """
+    root = Path(repo_root)
+    relative = relative_path(root, path)
+    if not is_clean(root, relative):
+        return CommitResult(
+            False,
+            reason=f"{relative} has changes that are not committed yet; "
+            "commit or discard them before undoing",
+        )
+    target = _undo_target(history(root, relative), relative)
+    if isinstance(target, str):
+        return CommitResult(False, reason=target)
+    parent = rev(root, f"{target.sha}^")
+    if (
+        parent is None
+        or git(root, "cat-file", "-e", f"{parent}:{relative}", check=False).returncode
+    ):
+        return CommitResult(
+            False,
+            reason=f"commit {target.sha[:8]} created {relative}; undoing it would delete "
+            "the case file, so cti will not do that",
+            undone=target,
+        )
+    touched = nul_list(
+        git(root, "diff-tree", "--no-commit-id", "--name-only", "-r", "-z", "--root", target.sha)
+    )
+    if touched != [relative]:
+        return CommitResult(
+            False,
+            reason=f"commit {target.sha[:8]} also changed other files ({', '.join(touched)}); "
+            f"take it back as a whole with: git revert {target.sha[:8]}",
+            undone=target,
+        )
+    git(root, "restore", f"--source={parent}", "--staged", "--worktree", "--", relative)
+    trailers = {k: v for k, v in target.trailers.items() if k == "Case"}
+    trailers |= {ACTION_TRAILER: UNDO_ACTION, REVERTS_TRAILER: target.sha}
+    # keep the `<case>: <what>` shape so `git log --oneline` reads alike for every change
+    case, sep, what = target.subject.partition(": ")
+    if sep and "Case" in target.trailers and case == target.trailers["Case"]:
+        subject = f"{case}: {subject_prefix.rstrip().rstrip(':').lower()} {what}"
+    else:
+        subject = f"{subject_prefix.rstrip()} {target.subject}".strip()
+    result = commit_paths(root, [relative], subject, trailers, author=author)
+    if not result.ok:  # put the file back as it was: it was clean, so HEAD has it all
+        git(root, "restore", "--source=HEAD", "--staged", "--worktree", "--", relative)
+    return CommitResult(result.ok, result.sha, result.reason, undone=target)
