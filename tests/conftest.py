@@ -60,6 +60,12 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.delenv("CTI_DIR", raising=False)
+    # outside a case folder the language comes from the environment: English unless a test
+    # says otherwise
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for var in ("CTI_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
     monkeypatch.delenv("CTI_SMTP_PASSWORD", raising=False)
 
 

@@ -19,6 +19,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"cti {__version__}")
         return 0
+    # the language first: typer builds help texts from the lazy texts of cli/ while it runs,
+    # so `--help` inside a Danish team folder is Danish (the folder found as open_folder would)
+    from cti_cli.locale import choose_language, set_language
+
+    set_language(choose_language(args))
     from cti_cli.cli.app import run
 
     return run(args)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cti_cli.core.errors import UsageError
+from cti_cli.locale import set_language
 
 if TYPE_CHECKING:  # store (and pydantic) load when a command needs the folder, not for --help
     from cti_cli.storage.store import Folder
@@ -26,6 +27,8 @@ class Ctx:
             from cti_cli.storage.store import open_folder
 
             self._folder = open_folder(self.directory, env=os.environ)
+            # the team's cti.toml, fully read, has the last word on the language
+            set_language(self._folder.config.team.language)
         return self._folder
 
 
