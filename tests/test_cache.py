@@ -190,11 +190,11 @@ def test_two_processes_append_100_contacts_each(plain_folder: Path) -> None:
     script = textwrap.dedent(f"""
         import sys
         from datetime import date
-        from cti_cli.storage import store
+        from cti_cli.storage import append, store
         folder = store.open_folder(store.Path({str(plain_folder)!r}))
         path = store.Path({str(path)!r})
         for i in range(100):
-            store.append_entry(folder, path, "contacts",
+            append.append_entry(folder, path, "contacts",
                                {{"id": f"{{sys.argv[1]}}{{i:03d}}", "date": date(2026, 2, 12),
                                 "kind": "meeting", "with": ["citizen"],
                                 "note": f"proces {{sys.argv[1]}} nr {{i}}"}})

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cti_cli.core.errors import ConcurrentChange
-from cti_cli.storage import store
+from cti_cli.storage import edit, store
 from cti_cli.storage.store import Folder, open_folder
 
 
@@ -109,7 +109,7 @@ def _new_case(cti, root: Path) -> Path:
 def test_concurrent_change_is_detected_and_nothing_lost(plain_folder: Path, cti) -> None:
     path = _new_case(cti, plain_folder)
     folder = open_folder(plain_folder)
-    with pytest.raises(ConcurrentChange), store.editing(folder, path) as editor:
+    with pytest.raises(ConcurrentChange), edit.editing(folder, path) as editor:
         editor.append("contacts", {"date": __import__("datetime").date(2026, 2, 11),
                                    "note": "ours"})
         # someone else saves the file while we hold it
@@ -124,7 +124,7 @@ def test_identical_rewrite_is_not_a_false_alarm(plain_folder: Path, cti) -> None
     raw = path.read_bytes()
     path.unlink()
     path.write_bytes(raw)  # new inode and mtime, same bytes (as `git checkout` does)
-    store.atomic_write(path, loaded.text + "plan: ok\n", expect=loaded.stamp)
+    edit.atomic_write(path, loaded.text + "plan: ok\n", expect=loaded.stamp)
     assert path.read_text("utf-8").endswith("plan: ok\n")
 
 
@@ -133,14 +133,14 @@ def test_interrupted_write_leaves_old_file_whole(plain_folder: Path, cti) -> Non
     before = path.read_bytes()
     script = textwrap.dedent(f"""
         import os, signal
-        from cti_cli.storage import store
+        from cti_cli.storage import edit, store
         real_fsync = os.fsync
         def dying_fsync(fd):
             real_fsync(fd)
             os.kill(os.getpid(), signal.SIGKILL)   # power cut after the temp file is written
         os.fsync = dying_fsync
         loaded = store.read_case(store.Path({str(path)!r}))
-        store.atomic_write(loaded.path, loaded.text + "plan: half written\\n",
+        edit.atomic_write(loaded.path, loaded.text + "plan: half written\\n",
                            expect=loaded.stamp)
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)

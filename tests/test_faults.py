@@ -23,7 +23,7 @@ NEW = ("new", "--initials", "MK", "--worker", "anna", "--group", "homelessness",
 WRITER = """
 import sys
 from pathlib import Path
-from cti_cli.storage.store import atomic_write
+from cti_cli.storage.edit import atomic_write
 path = Path(sys.argv[1])
 texts = [Path(sys.argv[2]).read_text("utf-8"), Path(sys.argv[3]).read_text("utf-8")]
 print("ready", flush=True)
@@ -37,7 +37,8 @@ APPENDER = """
 import sys
 from datetime import date
 from pathlib import Path
-from cti_cli.storage.store import append_entry, case_path, new_entry_id, open_folder
+from cti_cli.storage.append import append_entry, new_entry_id
+from cti_cli.storage.store import case_path, open_folder
 folder = open_folder(Path(sys.argv[1]))
 path = case_path(folder, "2026-001")
 for n in range(100):

@@ -27,17 +27,13 @@ from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from pydantic import ValidationError
 
 from cti_cli.core.dueitem import DueItem
+from cti_cli.core.settings import SmtpSettings
+from cti_cli.mail.compose import compose
+from cti_cli.mail.errors import MailError, PrivacyError
 from cti_cli.mail.ledger import Ledger, LedgerBusy, folder_key, key
+from cti_cli.mail.password import resolve_password
 from cti_cli.mail.run import SendReport, send_due
-from cti_cli.mail.send import (
-    MailError,
-    OutboxMailer,
-    PrivacyError,
-    SmtpMailer,
-    SmtpSettings,
-    compose,
-    resolve_password,
-)
+from cti_cli.mail.send import OutboxMailer, SmtpMailer
 
 TODAY = date(2026, 3, 2)
 SENDER = "CTI Team Nord <cti@kommune.example>"

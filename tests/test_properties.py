@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cti_cli.core.model import Case
-from cti_cli.storage.store import dump_text, to_yaml, validate_text
+from cti_cli.storage.edit import dump_text, to_yaml
+from cti_cli.storage.store import validate_text
 from cti_cli.storage.yamlread import ReadError, decode, parse
 
 YAMLISH = st.text(alphabet=st.sampled_from(list("ab:- \n\t'\"[]{}&*!#|>%@`,?~012\\ø\x00\x07")),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.commands.record import record
 from cti_cli.core.errors import CtiError, UsageError
-from cti_cli.storage import store
+from cti_cli.storage import append, edit, store
 
 if TYPE_CHECKING:  # the model loads where a command validates, not for `list`
     from cti_cli.core.model import Case
@@ -52,7 +52,7 @@ def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: st
         data["municipality"] = municipality
     data["transition"] = {"kind": transition, "date": moved}
     data["phases"] = [{"name": "contact", "start": start}]
-    path = store.create_case(folder, case_id, data)
+    path = edit.create_case(folder, case_id, data)
     record(ctx, folder, path, action="new", subject=f"{case_id}: new case ({group})",
            trailers={"Phase": "contact"})
     print(case_id)
@@ -74,14 +74,14 @@ def log(ctx: Ctx, ref: str, note: str, *, kind: str, minutes: int | None,
     if minutes is not None and not 0 <= minutes <= 24 * 60:
         raise UsageError("--minutes must be between 0 and 1440")
     path = store.case_path(folder, ref)
-    entry: dict[str, Any] = {"id": store.new_entry_id(), "date": when, "kind": kind}
+    entry: dict[str, Any] = {"id": append.new_entry_id(), "date": when, "kind": kind}
     if minutes is not None:
         entry["minutes"] = minutes
     entry["with"] = list(with_ or ["citizen"])
     if place:
         entry["place"] = place
     entry["note"] = note
-    case = store.append_entry(folder, path, "contacts", entry, check=_contact_in_course)
+    case = append.append_entry(folder, path, "contacts", entry, check=_contact_in_course)
     record(ctx, folder, path, action="log",
            subject=f"{case.id}: log {kind} {when.isoformat()}", trailers={"Phase": case.phase})
     return 0

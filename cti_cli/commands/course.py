@@ -20,8 +20,9 @@ from cti_cli.core.errors import RuleViolation, UsageError
 from cti_cli.core.method import Method, load_method
 from cti_cli.core.model import DOC_POINTS, DOMAINS, Case
 from cti_cli.render import terminal as render
-from cti_cli.storage import store
-from cti_cli.storage.store import Editor, Folder
+from cti_cli.storage import append, edit, store
+from cti_cli.storage.edit import Editor
+from cti_cli.storage.store import Folder
 
 
 def _setup(ctx: Ctx, ref: str) -> tuple[Folder, Any, Method, course.Lang]:
@@ -87,11 +88,11 @@ def tick(ctx: Ctx, ref: str, item: str, *, day: str | None, na: str | None,
         raise UsageError("--na needs a reason", hint='e.g. --na "ikke relevant: i job"')
     folder, path, method, lang = _setup(ctx, ref)
     when = _past(day)
-    with store.editing(folder, path) as editor:
+    with edit.editing(folder, path) as editor:
         gate = course.check_tick(method, editor.case, item, na=na, undo=undo, lang=lang)
         marks = _section_map(editor, "checklists")
         if gate not in marks or marks[gate] is None:
-            marks[gate] = store.to_yaml({})
+            marks[gate] = edit.to_yaml({})
         if undo:
             del marks[gate][item]
             if not marks[gate]:
@@ -99,7 +100,7 @@ def tick(ctx: Ctx, ref: str, item: str, *, day: str | None, na: str | None,
             if not marks:
                 del editor.doc["checklists"]
         else:
-            marks[gate][item] = store.to_yaml({"na": na} if na is not None else when)
+            marks[gate][item] = edit.to_yaml({"na": na} if na is not None else when)
         editor.changed = True
     verb = "untick" if undo else "na" if na is not None else "tick"
     record(ctx, folder, path, action="tick", subject=f"{editor.case.id}: {verb} {gate}.{item}",
@@ -117,7 +118,7 @@ def advance(ctx: Ctx, ref: str, *, day: str | None, force: bool, reason: str | N
         raise UsageError("--reason is only for --force")
     folder, path, method, lang = _setup(ctx, ref)
     when = _past(day)
-    with store.editing(folder, path) as editor:
+    with edit.editing(folder, path) as editor:
         step = course.advance(method, editor.case, when, force=reason if force else None,
                               lang=lang)
         entry: dict[str, Any] = {"name": step.target, "start": step.day}
@@ -137,7 +138,7 @@ def advance(ctx: Ctx, ref: str, *, day: str | None, force: bool, reason: str | N
 def close(ctx: Ctx, ref: str, *, reason: str, day: str | None, note: str | None) -> int:
     folder, path, method, lang = _setup(ctx, ref)
     when = _past(day)
-    with store.editing(folder, path) as editor:
+    with edit.editing(folder, path) as editor:
         step = course.close(method, editor.case, reason, when, lang=lang)
         editor.append("phases", {"name": "closed", "start": when})
         # a second date object: ruamel writes one object used twice as an anchor and alias,
@@ -161,7 +162,7 @@ def transfer(ctx: Ctx, ref: str, *, worker: str, day: str | None, reason: str | 
     if folder.config.workers and worker not in folder.config.workers:
         raise UsageError(f"worker {worker!r} is not in cti.toml",
                          hint="known workers: " + ", ".join(sorted(folder.config.workers)))
-    with store.editing(folder, path) as editor:
+    with edit.editing(folder, path) as editor:
         case = editor.case
         if not case.is_open:
             raise RuleViolation(f"case {case.id} is closed")
@@ -193,7 +194,7 @@ def goal_add(ctx: Ctx, ref: str, text: str, *, domain: str, day: str | None = No
         raise UsageError("a goal needs a text")
     folder, path, _method, lang = _setup(ctx, ref)
     when = _past(day)
-    with store.editing(folder, path) as editor:
+    with edit.editing(folder, path) as editor:
         _in_course(editor.case, when)
         goal_id = course.check_goal(editor.case, lang)
         editor.append("goals", {"id": goal_id, "text": text, "domain": domain})
@@ -209,7 +210,7 @@ def network_add(ctx: Ctx, ref: str, name: str, *, role: str, phone: str | None,
         raise UsageError("a network person needs a name")
     folder, path, _method, lang = _setup(ctx, ref)
     when = _past(day)
-    with store.editing(folder, path) as editor:
+    with edit.editing(folder, path) as editor:
         _in_course(editor.case, when)
         if anchor:
             course.check_anchor(editor.case, lang)
@@ -240,7 +241,7 @@ def appointment(ctx: Ctx, ref: str, *, at: str, with_: str, place: str | None,
                              "with": with_}
     if place:
         entry["place"] = place
-    case = store.append_entry(folder, path, "appointments", entry,
+    case = append.append_entry(folder, path, "appointments", entry,
                               check=lambda case, _entry: _in_course(case, agreed))
     record(ctx, folder, path, action="appointment",
            subject=f"{case.id}: appointment {when:%Y-%m-%d %H:%M}", trailers={"Phase": case.phase})
@@ -257,7 +258,7 @@ def document(ctx: Ctx, ref: str, point: str, *, day: str | None) -> int:
     point = _choice(point, DOC_POINTS, "POINT")
     folder, path, _method, _lang = _setup(ctx, ref)
     when = _past(day)
-    with store.editing(folder, path) as editor:
+    with edit.editing(folder, path) as editor:
         recorded = editor.case.documentation.get(point)  # type: ignore[call-overload]
         if recorded is not None:
             sys.stderr.write(f"{editor.case.id}: {point} was already recorded on {recorded}\n")

@@ -86,9 +86,9 @@ def _print_items(items: list[DueItem], today: date, last_day: date, folder: Fold
 def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,
            summary_to_stderr: bool) -> int:
     """Send under the ledger's lock; only what the server accepted is recorded as sent."""
+    from cti_cli.mail.errors import MailError
     from cti_cli.mail.ledger import Ledger, folder_key
     from cti_cli.mail.run import send_due
-    from cti_cli.mail.send import MailError
 
     config = folder.config
     workers = {wid: (w.name, w.email) for wid, w in config.workers.items()}
@@ -131,7 +131,8 @@ def _pending_workers(items: list[DueItem], workers: dict[str, tuple[str, str | N
 def _mailer(folder: Folder) -> SmtpMailer | OutboxMailer:
     """SMTP when cti.toml has [smtp] (password from the user's side), else the outbox."""
     from cti_cli.core.settings import SmtpSettings
-    from cti_cli.mail.send import OutboxMailer, SmtpMailer, resolve_password
+    from cti_cli.mail.password import resolve_password
+    from cti_cli.mail.send import OutboxMailer, SmtpMailer
 
     smtp = folder.config.smtp
     if smtp is None:

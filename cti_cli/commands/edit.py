@@ -19,6 +19,7 @@ from cti_cli.commands.context import Ctx
 from cti_cli.commands.record import record
 from cti_cli.core.errors import CtiError
 from cti_cli.render import terminal as render
+from cti_cli.storage import edit as storage_edit
 from cti_cli.storage import scan, store
 
 
@@ -64,8 +65,8 @@ def edit(ctx: Ctx, ref: str, *, today: date) -> int:
             raise CtiError(f"{path.name} was not changed: the edit is not valid",
                            hint=f"your draft is kept at {draft}; fix it and copy it over with "
                            "`cti edit` again")
-    with store.case_lock(folder, path.stem):
-        store.atomic_write(path, text, expect=loaded.stamp)
+    with storage_edit.case_lock(folder, path.stem):
+        storage_edit.atomic_write(path, text, expect=loaded.stamp)
     draft.unlink()
     record(ctx, folder, path, action="edit", subject=f"{path.stem}: edit by hand")
     return 0

@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from cti_cli.commands.context import Ctx, progress_bar
 from cti_cli.core.errors import UsageError
 from cti_cli.render import terminal as render
-from cti_cli.storage import scan, store
+from cti_cli.storage import edit, scan, store
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today
     old = retired.read_text("utf-8") if retired.is_file() else ""
     if old and not old.endswith("\n"):
         old += "\n"
-    store.atomic_write(retired, old + "".join(f"{x.case_id}\n" for x in found))
+    edit.atomic_write(retired, old + "".join(f"{x.case_id}\n" for x in found))
     for x in found:
         x.path.unlink(missing_ok=True)
     rel = [f"{store.CASES_DIR}/{x.path.name}" for x in found]

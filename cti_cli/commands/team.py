@@ -243,13 +243,13 @@ def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
 
 def undo(ctx: Ctx, ref: str) -> int:
     """Take back cti's last change to the case as a new commit."""
-    from cti_cli.storage import store
+    from cti_cli.storage import edit, store
     from cti_cli.team import history as githistory
 
     folder = ctx.folder()
     path = store.case_path(folder, ref)
     root = _repo(folder)
-    with store.case_lock(folder, path.stem):
+    with edit.case_lock(folder, path.stem):
         result = githistory.undo(root, path)
     if not result.ok:
         raise CtiError(f"{path.stem}: nothing was undone: {result.reason}")

@@ -19,8 +19,9 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from cti_cli.core.dueitem import DueItem
+from cti_cli.mail.compose import Lang, compose
+from cti_cli.mail.errors import MailError, PrivacyError, RecipientRefused
 from cti_cli.mail.ledger import Ledger, SentKey, key
-from cti_cli.mail.send import Lang, MailError, PrivacyError, RecipientRefused, compose
 
 
 class Mailer(Protocol):

@@ -1,0 +1,218 @@
+"""Composing one worker's reminder mail: case id, kind and date, never personal data."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from typing import Final, Literal
+
+from cti_cli.core.dueitem import NO_CASE, DueItem
+from cti_cli.mail.errors import PrivacyError
+
+Lang = Literal["da", "en"]
+
+CPR_LIKE: Final = re.compile(r"\b\d{6}-?\d{4}\b")
+
+KIND_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
+    "da": {
+        "phase_end": "Fase slutter",
+        "documentation": "Dokumentation",
+        "handover_meeting": "Overdragelsesmøde",
+        "checklist": "Tjekliste",
+        "appointment": "Aftale",
+        "no_contact": "Ingen kontakt",
+        "contact_period": "Lang kontaktskabelse",
+        "caseload": "Sagsstamme",
+    },
+    "en": {
+        "phase_end": "Phase ends",
+        "documentation": "Documentation",
+        "handover_meeting": "Handover meeting",
+        "checklist": "Checklist",
+        "appointment": "Appointment",
+        "no_contact": "No contact",
+        "contact_period": "Long contact period",
+        "caseload": "Caseload",
+    },
+}
+
+_TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
+    "da": {
+        "subject": "CTI: {n} ting forfalder ({today})",
+        "greeting": "Hej {name}",
+        "intro": "Disse ting i {team} venter på dig:",
+        "others": "{n} andre ting er stadig åbne, se `cti due`.",
+        "other": "1 anden ting er stadig åben, se `cti due`.",
+        "footer": "Sendt automatisk af cti. Svar ikke på denne mail.",
+        "case": "Sag",
+        "kind": "Hvad",
+        "due": "Frist",
+        "when": "Status",
+        "note": "Besked",
+    },
+    "en": {
+        "subject": "CTI: {n} {items} due ({today})",
+        "greeting": "Hello {name}",
+        "intro": "These items in {team} need you:",
+        "others": "{n} other items are still open, see `cti due`.",
+        "other": "1 other item is still open, see `cti due`.",
+        "footer": "Sent automatically by cti. Please do not reply.",
+        "case": "Case",
+        "kind": "What",
+        "due": "Due",
+        "when": "Status",
+        "note": "Message",
+    },
+}
+
+
+def kind_words(kind: str, lang: Lang) -> str:
+    """A kind in human words; an unknown kind is shown as it is rather than dropped."""
+    return KIND_WORDS[lang].get(kind, kind)
+
+
+def days_words(days_left: int, lang: Lang) -> str:
+    """`days_left` as a reader says it: today, tomorrow, in 3 days, 2 days overdue."""
+    if lang == "da":
+        if days_left == 0:
+            return "i dag"
+        if days_left == 1:
+            return "i morgen"
+        if days_left > 1:
+            return f"om {days_left} dage"
+        late = -days_left
+        return f"{late} dag{'e' if late != 1 else ''} over fristen"
+    if days_left == 0:
+        return "today"
+    if days_left == 1:
+        return "tomorrow"
+    if days_left > 1:
+        return f"in {days_left} days"
+    late = -days_left
+    return f"{late} day{'s' if late != 1 else ''} overdue"
+
+
+def _urgency(item: DueItem) -> tuple[int, date, str, str]:
+    return (item.days_left, item.due, item.case, item.kind)
+
+
+def _case_label(item: DueItem, show_initials: bool) -> str:
+    case = item.case or NO_CASE
+    if show_initials and item.initials and case != NO_CASE:
+        return f"{case} ({item.initials})"
+    return case
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _check_privacy(subject: str, body: str, items: Iterable[DueItem]) -> None:
+    # Name the item, never the match: the match itself would be the personal data.
+    for item in items:
+        if any(CPR_LIKE.search(text) for text in (item.case, item.message, item.initials)):
+            raise PrivacyError(
+                f"refusing to mail the {item.kind} item of case {item.case or NO_CASE}: its "
+                "text looks like it contains a CPR number; remove it from the case file"
+            )
+    if CPR_LIKE.search(subject) or CPR_LIKE.search(body):
+        raise PrivacyError(
+            "refusing to send a reminder whose text looks like it contains a CPR number; "
+            "check the team and worker names in cti.toml"
+        )
+
+
+def compose(
+    worker_id: str,
+    worker_name: str,
+    to_addr: str,
+    items: Sequence[DueItem],
+    team_name: str,
+    today: date,
+    sender: str,
+    lang: Lang = "da",
+    show_initials: bool = False,
+    *,
+    other_open: int = 0,
+) -> EmailMessage:
+    """One worker's reminder: plain text plus an HTML alternative, most urgent first.
+
+    `other_open` counts items already mailed earlier that are still open, so the mail stays
+    short but says that `cti due` has more. Raises `PrivacyError` if anything in it looks
+    like a CPR number, and ValueError if an item belongs to another worker.
+    """
+    if not items:
+        raise ValueError("compose() needs at least one item")
+    foreign = sorted({item.worker for item in items if item.worker != worker_id})
+    if foreign:
+        raise ValueError(f"items for worker(s) {', '.join(foreign)} in {worker_id}'s reminder")
+    t = _TEXTS[lang]
+    ordered = sorted(items, key=_urgency)
+    n = len(ordered)
+    subject = t["subject"].format(n=n, items="item" if n == 1 else "items", today=today)
+
+    rows = [
+        (
+            _case_label(item, show_initials),
+            kind_words(item.kind, lang),
+            item.due.isoformat(),
+            days_words(item.days_left, lang),
+            one_line(item.message),
+        )
+        for item in ordered
+    ]
+    greeting = t["greeting"].format(name=one_line(worker_name))
+    intro = t["intro"].format(team=one_line(team_name))
+    if other_open <= 0:
+        others = ""
+    else:
+        others = t["other"] if other_open == 1 else t["others"].format(n=other_open)
+
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [f"{greeting},", "", intro, ""]
+    for row in rows:
+        cells = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        lines.append(f"  {cells.rstrip()}")
+        if row[4]:
+            lines.append(f"  {' ' * widths[0]}  {row[4]}")
+    if others:
+        lines += ["", others]
+    lines += ["", "-- ", t["footer"], ""]
+    text = "\n".join(lines)
+
+    def esc(value: str) -> str:
+        return html.escape(value, quote=True)
+
+    head = "".join(f"<th align='left'>{esc(t[k])}</th>" for k in ("case", "kind", "due", "when"))
+    body_rows = "".join(
+        "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row[:4]) + "</tr>"
+        f"<tr><td></td><td colspan='3'>{esc(row[4])}</td></tr>"
+        for row in rows
+    )
+    html_text = (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{esc(subject)}</title></head><body>"
+        f"<p>{esc(greeting)},</p><p>{esc(intro)}</p>"
+        f"<table cellpadding='4'><thead><tr>{head}</tr></thead><tbody>{body_rows}</tbody></table>"
+        + (f"<p>{esc(others)}</p>" if others else "")
+        + f"<p><small>{esc(t['footer'])}</small></p></body></html>\n"
+    )
+    _check_privacy(subject, text, ordered)
+
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = sender
+    msg["To"] = formataddr((one_line(worker_name), to_addr))
+    msg["Date"] = formatdate(localtime=True)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or None
+    msg["Message-ID"] = make_msgid(idstring=f"cti-due.{today.isoformat()}", domain=domain)
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
+    msg["X-Auto-Response-Suppress"] = "All"  # the same for Exchange/Outlook
+    # Quoted-printable keeps an outbox .eml readable in any editor.
+    msg.set_content(text, cte="quoted-printable")
+    msg.add_alternative(html_text, subtype="html", cte="quoted-printable")
+    return msg
