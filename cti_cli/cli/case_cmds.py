@@ -15,16 +15,47 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create (default: here).")] = Path(),
     repair: Annotated[bool, typer.Option("--repair", help="In a fresh clone: register the "
                                          "merge driver and refresh the schema.")] = False,
+    remote: Annotated[str | None, typer.Option(
+        "--remote", metavar="URL", help="Share the new folder through this empty shared "
+        "repository (a folder path is created as one).")] = None,
 ) -> int:
     """Create a case folder: cti.toml, cases/, .gitignore, git and the merge driver.
 
+    With --remote the folder is published to an empty shared repository, whose default
+    branch is set to the team's; colleagues then use `cti join URL DIR`.
+
     \b
     Example:
-      cti init team-nord && cd team-nord
+      cti init team-nord --remote /mnt/fællesdrev/team-nord.git
     """
     from cti_cli.commands.init import init as run
 
-    return run(directory, repair=repair)
+    return run(directory, repair=repair, remote=remote)
+
+
+@app.command()
+def join(
+    url: Annotated[str, typer.Argument(help="The team's shared repository.")],
+    directory: Annotated[Path, typer.Argument(help="New folder for your copy.")],
+    branch: Annotated[str | None, typer.Option(
+        "--branch", help="The team's branch, when the shared repository holds several.")] = None,
+    name: Annotated[str | None, typer.Option(
+        "--name", help="Your name for the team's history (git user.name, this clone).")] = None,
+    email: Annotated[str | None, typer.Option(
+        "--email", help="Your e-mail for the team's history (git user.email).")] = None,
+) -> int:
+    """Join a team: get its shared folder, ready to use, in one step.
+
+    Clones the shared repository (whatever branch the team uses), registers the merge
+    driver, checks the folder and says which team it is and how many cases it has.
+
+    \b
+    Example:
+      cti join /mnt/fællesdrev/team-nord.git team-nord
+    """
+    from cti_cli.commands.init import join as run
+
+    return run(url, directory, branch=branch, name=name, email=email)
 
 
 @app.command()

@@ -103,6 +103,38 @@ def git_problems(folder: Folder) -> list[Problem]:
         elif url.startswith("http://"):
             found.append(Problem("D203", f"remote '{name}' uses plain http: case data would "
                                  "travel unencrypted", "use an ssh:// or https:// URL"))
+    return found + split_problems(folder, root)
+
+
+def split_problems(folder: Folder, root: Path) -> list[Problem]:
+    """A team split in two: from what the last `cti sync` fetched, no network here."""
+    from cti_cli.team import run as gitrun
+    from cti_cli.team import sync as gitsync
+
+    remotes = gitrun.list_remotes(root)
+    where = gitrun.locate(root)
+    if not remotes or where.branch is None:
+        return []
+    config = gitrun.read_config(root, rf"^branch\.{re.escape(where.branch)}\.(remote|merge)$")
+    remote = config.get(f"branch.{where.branch}.remote", "")
+    if remote not in remotes:
+        remote = "origin" if "origin" in remotes else remotes[0]
+    merge = config.get(f"branch.{where.branch}.merge", "")
+    remote_branch = merge.removeprefix("refs/heads/") if merge else where.branch
+    branches = gitsync.remote_branches(root, remote)
+    if not branches:
+        return []  # never synced: nothing known about the shared repository yet
+    inside = folder.root.resolve().relative_to(root.resolve()).as_posix()
+    split = gitsync.split_problem(root, remote, where.branch, remote_branch, branches,
+                                  "" if inside == "." else inside)
+    found = []
+    if split:
+        found.append(Problem("D204", split, "do as it says; until then, colleagues do not see "
+                             "each other's changes"))
+    elif remote_branch in branches:
+        head = gitsync.point_remote_head(root, remote, remote_branch, mend=False)
+        if head and "sync mends" in head:
+            found.append(Problem("D205", head, "run `cti sync`"))
     return found
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
-from cti_cli.core.errors import CtiError
+from cti_cli.core.errors import CtiError, UsageError
 from cti_cli.render import terminal as render
 from cti_cli.storage.config import CONFIG_NAME, TEMPLATE
 from cti_cli.storage.store import CASES_DIR, STATE_DIR
@@ -68,8 +69,103 @@ def _git_setup(directory: Path, repair: bool) -> tuple[list[str], list[str]]:
     return notes, later
 
 
-def init(directory: Path, *, repair: bool, git: bool = True) -> int:
+def _empty_clone_error(directory: Path) -> CtiError | None:
+    """In a clone without a case folder: why it is empty and how to get the team's folder."""
+    from cti_cli.team import run as gitrun
+    from cti_cli.team import sync as gitsync
+
+    if not gitrun.git_available():
+        return None
+    root = gitrun.repo_root(directory)
+    if root is None:
+        return None
+    remotes = gitrun.list_remotes(root)
+    if not remotes:
+        return None
+    remote = "origin" if "origin" in remotes else remotes[0]
+    url = gitsync.remote_url(root, remote)
+    teams = gitsync.team_branches(root, gitsync.remote_branches(root, remote))
+    where = (f"the shared repository keeps the team's folder on branch {', '.join(teams)}, "
+             "which this clone did not check out" if teams else
+             "the shared repository is empty: the team's folder has not been shared there yet")
+    hint = (f"move this folder aside and run `cti join {url} {directory.name}`" if teams else
+            f"ask the colleague who made the folder to run `cti sync` in it (or "
+            f"`cti init FOLDER --remote {url}`), then move this folder aside and run "
+            f"`cti join {url} {directory.name}`")
+    return CtiError(f"{directory} is a clone without a case folder: {where}",
+                    hint=hint + "; do not create a second team folder here")
+
+
+def _publish(directory: Path, url: str) -> list[str]:
+    """Push the new folder to an empty shared repository and make its branch the default."""
+    from cti_cli.team import run as gitrun
+    from cti_cli.team import sync as gitsync
+
+    root = gitrun.repo_root(directory)
+    if root is None:
+        raise CtiError("--remote needs git, and git is not installed (or not on PATH)")
+    where = gitrun.locate(root)
+    branch = where.branch or "main"
+    if where.head is None:
+        return [f"not shared yet: nothing is committed; fix that, then `cti sync` shares it "
+                f"with {url}"]
+    if "origin" in gitrun.list_remotes(root):
+        gitrun.git(root, "remote", "set-url", "origin", url)
+    else:
+        gitrun.git(root, "remote", "add", "origin", url)
+    done = gitrun.git(root, "push", "--quiet", "--set-upstream", "origin",
+                      f"HEAD:refs/heads/{branch}", check=False)
+    if done.returncode != 0:
+        return [f"not shared yet: git could not send it to {url}: {gitrun.output(done, 3)}",
+                "run `cti sync` in the folder when the shared repository can be reached"]
+    said = [f"shared with {url} (branch {branch}); colleagues join with: "
+            f"cti join {url} FOLDER"]
+    advice = gitsync.point_remote_head(root, "origin", branch)
+    return [*said, advice] if advice else said
+
+
+def _check_remote_is_empty(url: str, base: Path) -> bool:
+    """True when `url` is a new local path (cti creates it); error when it holds anything."""
+    from cti_cli.team import run as gitrun
+
+    if not gitrun.git_available():
+        raise CtiError("--remote needs git, and git is not installed (or not on PATH)")
+    local = not re.match(r"^[\w+.-]+://|^[^/]+@[^/]+:|^[^/:]{2,}:[^/]", url)
+    path = Path(url.removeprefix("file://")).expanduser()
+    if (local or url.startswith("file://")) and (
+            not path.exists() or (path.is_dir() and not any(path.iterdir()))):
+        return True
+    done = gitrun.git(base, "ls-remote", "--heads", url, check=False)
+    if done.returncode != 0:
+        raise CtiError(f"cannot reach the shared repository {url}: {gitrun.output(done, 3)}",
+                       hint="check the address; it must be an empty repository (a bare one on "
+                       "a shared drive, or a new one made on the git server)")
+    if gitrun.stdout_text(done).strip():
+        raise CtiError(f"the shared repository {url} is not empty: it already holds a folder",
+                       hint=f"to work in the team's folder, join it: `cti join {url} FOLDER`")
+    return False
+
+
+def _create_bare(url: str, branch: str) -> None:
+    from cti_cli.team import run as gitrun
+
+    path = Path(url.removeprefix("file://")).expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    gitrun.git(path, "init", "--quiet", "--bare", f"--initial-branch={branch}")
+
+
+def init(directory: Path, *, repair: bool, git: bool = True, remote: str | None = None) -> int:
     directory = directory.resolve()
+    if remote is not None and repair:
+        raise UsageError("--remote publishes a new folder; it cannot be used with --repair")
+    create_remote = False
+    if remote is not None:
+        if (directory / CONFIG_NAME).exists():
+            raise CtiError(f"{directory} is already a case folder",
+                           hint="to share it, run `cti sync` after adding the shared "
+                           "repository, or make a new folder with --remote")
+        base = directory.parent if directory.parent.exists() else Path.cwd()
+        create_remote = _check_remote_is_empty(remote, base)
     if directory.exists() and not directory.is_dir():
         raise CtiError(f"{directory} is a file, not a folder",
                        hint="name a new or existing folder: `cti init team-nord`")
@@ -79,6 +175,9 @@ def init(directory: Path, *, repair: bool, git: bool = True) -> int:
                        hint="use `cti init --repair` in a fresh clone to register the merge "
                        "driver and refresh the schema")
     if repair and not config.exists():
+        empty = _empty_clone_error(directory) if git else None
+        if empty is not None:
+            raise empty
         raise CtiError(f"{directory} is not a case folder (no {CONFIG_NAME})",
                        hint="run `cti init` without --repair to create one")
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -95,6 +194,14 @@ def init(directory: Path, *, repair: bool, git: bool = True) -> int:
     later: list[str] = []
     if git:
         notes, later = _git_setup(directory, repair)
+    if remote is not None and git:
+        if create_remote:
+            from cti_cli.team import run as gitrun
+
+            root = gitrun.repo_root(directory)
+            branch = (gitrun.locate(root).branch if root else None) or "main"
+            _create_bare(remote, branch)
+        later += _publish(directory, remote)
     verb = "repaired" if repair else "created"
     render.line(f"{verb} case folder {directory}" + (f" ({', '.join(notes)})" if notes else ""))
     for text in later:
@@ -102,4 +209,91 @@ def init(directory: Path, *, repair: bool, git: bool = True) -> int:
     if not repair:
         render.line("next: add your workers to cti.toml, then `cti new --initials AB "
                     "--worker W --group G --transition-date YYYY-MM-DD`")
+    return 0
+
+
+def _clone(url: str, directory: Path, branch: str | None) -> None:
+    from cti_cli.team import run as gitrun
+
+    if not gitrun.git_available():
+        raise CtiError("joining a team needs git, and git is not installed (or not on PATH)",
+                       hint="install git, then run `cti join` again")
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise CtiError(f"{directory} already exists and is not empty",
+                       hint="name a new folder: `cti join URL team-nord`")
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    command = ["clone", "--quiet", *(["--branch", branch] if branch else []), "--", url,
+               str(directory)]
+    done = gitrun.git(directory.parent, *command, check=False)
+    if done.returncode != 0:
+        if directory.exists() and not any(directory.iterdir()):
+            directory.rmdir()
+        raise CtiError(f"cannot get the team's folder from {url}: {gitrun.output(done, 3)}",
+                       hint="check the address (ask the colleague who shared the folder)")
+
+
+def _team_branch(directory: Path, url: str, branch: str | None) -> list[str]:
+    """Check out the branch that holds the team's folder; words about a split, if any."""
+    import shutil
+
+    from cti_cli.team import run as gitrun
+    from cti_cli.team import sync as gitsync
+
+    where = gitrun.locate(directory)
+    branches = gitsync.remote_branches(directory, "origin")
+    teams = gitsync.team_branches(directory, branches)
+    if where.head is not None and (directory / CONFIG_NAME).is_file():
+        current = where.branch or ""
+        split = gitsync.split_problem(directory, "origin", current, current, branches)
+        return [split] if split else []
+    if not teams:
+        shutil.rmtree(directory)
+        raise CtiError(f"the shared repository {url} holds no team folder yet (it is empty)",
+                       hint=f"the colleague who made the folder runs `cti sync` in it (or "
+                       f"`cti init FOLDER --remote {url}`); then run `cti join` again")
+    if len(teams) > 1 and branch is None:
+        shutil.rmtree(directory)
+        raise CtiError(f"the shared repository {url} holds case folders on several branches "
+                       f"({', '.join(teams)}): a split team",
+                       hint="ask the team which one is theirs, then join it with "
+                       f"`cti join {url} FOLDER --branch NAME`")
+    pick = branch if branch in teams else teams[0]
+    gitrun.git(directory, "checkout", "--quiet", "-B", pick, "--track", f"origin/{pick}")
+    said = gitsync.point_remote_head(directory, "origin", pick)
+    return [said] if said else []
+
+
+def join(url: str, directory: Path, *, branch: str | None = None, name: str | None = None,
+         email: str | None = None) -> int:
+    """Clone the team's shared folder, register what a clone needs, check it, say who."""
+    from datetime import date
+
+    from cti_cli.commands.checking import collect
+    from cti_cli.commands.team import driver_command
+    from cti_cli.storage import store
+    from cti_cli.team import repo as gitrepo
+    from cti_cli.team import run as gitrun
+
+    directory = directory.resolve()
+    _clone(url, directory, branch)
+    later = _team_branch(directory, url, branch)
+    gitrepo.install_merge_driver(directory, directory, command=driver_command())
+    for key, value in (("user.name", name), ("user.email", email)):
+        if value:
+            gitrun.git(directory, "config", key, value)
+    who = gitrun.git(directory, "config", "user.name", check=False)
+    if not gitrun.stdout_text(who).strip():
+        later.append("git does not know your name yet, so your changes cannot be recorded: "
+                     "run `cti join` with --name and --email, or set them once with "
+                     'git config --global user.name "Your Name" (and user.email)')
+    folder = store.open_folder(directory)
+    paths = store.iter_case_paths(folder)
+    failing = {f.path for f in collect(paths, date.today()) if f.severity == "error"}
+    team = folder.config.team.name
+    state = ("all pass `cti check`" if not failing else
+             f"{len(failing)} fail `cti check` (see `cti check`)")
+    render.line(f"joined team {team} in {directory}: {len(paths)} case(s), {state}")
+    render.line("this clone merges case files with cti; `cti sync` shares your changes")
+    for text in later:
+        render.warn(text)
     return 0

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -56,6 +57,11 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "undone": "Fortrudt: {what} ({sha})",
         "no_history": "{case}: ingen ændringer i git endnu",
         "not_by_cti": " (ikke lavet af cti)",
+        "check_failed": "Intet blev sendt: {n} sag(er) består ikke `cti check`, og en sag med "
+                        "fejl må ikke nå kollegerne (den ville falde ud af påmindelserne):",
+        "check_todo": "Ret fejlene med `cti edit SAG` (eller tag ændringen tilbage med "
+                      "`cti undo SAG`), og kør `cti sync` igen.",
+        "published": "Holdets mappe er nu delt (gren {branch}).",
     },
     "en": {
         "no_driver": "this clone has no merge driver: run `cti init --repair` (otherwise two "
@@ -86,6 +92,11 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "undone": "Undone: {what} ({sha})",
         "no_history": "{case}: no changes in git yet",
         "not_by_cti": " (not made by cti)",
+        "check_failed": "Nothing was sent: {n} case(s) fail `cti check`, and a case with errors "
+                        "must not reach colleagues (it would drop out of reminders):",
+        "check_todo": "Fix the errors with `cti edit CASE` (or take the change back with "
+                      "`cti undo CASE`), then run `cti sync` again.",
+        "published": "The team's folder is now shared (branch {branch}).",
     },
 }
 
@@ -157,6 +168,10 @@ def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
         lines.append(w["got_other"].format(authors=", ".join(report.authors)))
     elif report.state == "synced":
         lines.append(w["nothing_in"])
+    if report.published:
+        lines.append(w["published"].format(branch=report.published))
+        if report.detail:
+            lines.append(report.detail)
     if report.state == "synced":
         sent = re.search(r"Sent (\d+) change", report.message)
         if sent:
@@ -172,6 +187,10 @@ def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
                 lines.append(w["conflict_field"].format(case=case, field=field.path,
                                                         ours=field.ours, theirs=field.theirs))
         lines += [w["conflict_todo"], w["conflict_abort"]]
+    elif report.state == "check-failed":
+        failing = report.message.splitlines()
+        lines += [w["check_failed"].format(n=sum(1 for x in failing if not x.startswith(" "))),
+                  *(f"  {x}" for x in failing), w["check_todo"]]
     elif report.state == "push-failed":
         n = report.unpushed
         why = w[f"push_{report.push_problem or 'other'}"].format(detail=report.detail)
@@ -183,18 +202,42 @@ def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
     return lines
 
 
-def sync(ctx: Ctx) -> int:
-    """Pull with rebase through the merge driver, push, and tell what happened."""
+def _verifier(folder: Folder, root: Path, today: date) -> Callable[[Sequence[str]], str]:
+    """What `cti check` says against the case files a sync is about to send ("" when fine)."""
+
+    def verify(relative: Sequence[str]) -> str:
+        from cti_cli.commands.checking import collect
+
+        paths = [root / r for r in relative if (root / r).parent == folder.cases_dir]
+        lines: list[str] = []
+        for path in paths:
+            errors = [f for f in collect([path], today) if f.severity == "error"]
+            if errors:
+                lines.append(path.name)
+                lines += [f"  {f.line}:{f.column}: {f.code} {f.message}" for f in errors[:5]]
+        return "\n".join(lines)
+
+    return verify
+
+
+def sync(ctx: Ctx, today: date | None = None) -> int:
+    """Pull with rebase through the merge driver, push, and tell what happened.
+
+    What is about to be sent is checked first: a case that fails `cti check` stays here.
+    """
     from cti_cli.team import sync as gitsync
     from cti_cli.team.run import has_remote
 
     folder = ctx.folder()
     root = _repo(folder)
     w = _words(folder)
-    if has_remote(root) and missing_driver(folder.root, root):
+    if missing_driver(folder.root, root) and has_remote(root):
         # without the driver git merges case files line by line: two notes become a conflict
         raise CtiError(w["sync_no_driver"], hint=w["sync_no_driver_hint"])
-    report = gitsync.sync(root)
+    inside = folder.root.resolve().relative_to(root.resolve()).as_posix()
+    prefix = "" if inside == "." else inside + "/"
+    report = gitsync.sync(root, _verifier(folder, root, today or date.today()), prefix.rstrip("/"),
+                          team_files=[prefix + "cti.toml", prefix + "method.yaml"])
     lines = sync_lines(report, w)
     if report.ok:
         for text in lines:

@@ -14,21 +14,26 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 __all__ = [
     "CASE_FILE",
     "GitError",
+    "Where",
     "git",
     "git_available",
+    "git_dir",
     "git_path",
     "has_remote",
     "is_clean",
     "list_remotes",
+    "locate",
     "nul_list",
     "operation_in_progress",
     "output",
+    "read_config",
     "relative_path",
     "repo_root",
     "rev",
@@ -117,17 +122,65 @@ def relative_path(root: Path, path: str | os.PathLike[str]) -> str:
         raise GitError(f"{path} is not inside the repository at {root}") from exc
 
 
-def operation_in_progress(root: Path) -> str | None:
-    for name, operation in (
-        ("rebase-merge", "rebase"),
-        ("rebase-apply", "rebase"),
-        ("MERGE_HEAD", "merge"),
-        ("CHERRY_PICK_HEAD", "cherry-pick"),
-        ("REVERT_HEAD", "revert"),
-    ):
-        if git_path(root, name).exists():
+_OPERATIONS: Final = (
+    ("rebase-merge", "rebase"),
+    ("rebase-apply", "rebase"),
+    ("MERGE_HEAD", "merge"),
+    ("CHERRY_PICK_HEAD", "cherry-pick"),
+    ("REVERT_HEAD", "revert"),
+)
+
+
+def git_dir(root: Path) -> Path:
+    """This work tree's own git folder (per worktree: where a rebase or merge keeps state)."""
+    return Path(stdout_text(git(root, "rev-parse", "--absolute-git-dir")).strip())
+
+
+def operation_in_progress(root: Path, where: Path | None = None) -> str | None:
+    """The rebase, merge, cherry-pick or revert git is in the middle of, if any.
+
+    All these state files live in the work tree's own git folder, so one `rev-parse` (or
+    none, when the caller knows the folder as `where`) answers for all of them.
+    """
+    folder = where if where is not None else git_dir(root)
+    for name, operation in _OPERATIONS:
+        if (folder / name).exists():
             return operation
     return None
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a work tree stands, from one `git rev-parse` when HEAD has a commit."""
+
+    git_dir: Path
+    head: str | None
+    branch: str | None  # the short branch name; None when HEAD is detached
+
+
+def locate(root: Path) -> Where:
+    done = git(root, "rev-parse", "--absolute-git-dir", "HEAD", "--symbolic-full-name", "HEAD",
+               check=False)
+    lines = stdout_text(done).split("\n")
+    if done.returncode == 0 and len(lines) >= 3:
+        ref = lines[2].strip()
+        branch = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
+        return Where(Path(lines[0].strip()), lines[1].strip() or None, branch)
+    # no commit yet (a new folder or a clone of an empty repository)
+    symbolic = git(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    branch = stdout_text(symbolic).strip() if symbolic.returncode == 0 else None
+    return Where(git_dir(root), None, branch or None)
+
+
+def read_config(root: Path, pattern: str) -> dict[str, str]:
+    """Config entries whose (lower-case) key matches the regex `pattern`, from one `git config`."""
+    done = git(root, "config", "-z", "--get-regexp", pattern, check=False)
+    found: dict[str, str] = {}
+    for record in stdout_text(done).split("\0"):
+        key, _, value = record.partition("\n")
+        if key:
+            found[key] = value
+    return found
 
 
 def git_available() -> bool:

@@ -4,26 +4,40 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
 from cti_cli.storage.yamlread import has_conflict_markers
+from cti_cli.team.commit import commit_paths
 from cti_cli.team.merge import Conflict, MergeError, merge_texts, parses
 from cti_cli.team.run import (
     CASE_FILE,
     git,
     git_path,
-    list_remotes,
+    locate,
     nul_list,
     operation_in_progress,
     output,
+    read_config,
     rev,
     stdout_text,
 )
 
-__all__ = ["CaseConflict", "ChangedCase", "SyncReport", "SyncState", "sync"]
+__all__ = [
+    "CaseConflict",
+    "ChangedCase",
+    "SyncReport",
+    "SyncState",
+    "Verify",
+    "point_remote_head",
+    "remote_branches",
+    "remote_url",
+    "split_problem",
+    "sync",
+    "team_branches",
+]
 
 _SYNC_STATE: Final = "cti-sync"  # under .git: where a stopped sync remembers where it began
 
@@ -46,7 +60,8 @@ class CaseConflict:
     fields: list[Conflict]
 
 
-SyncState = Literal["no-remote", "synced", "push-failed", "conflict", "blocked", "failed"]
+SyncState = Literal["no-remote", "synced", "push-failed", "conflict", "blocked", "failed",
+                    "split", "check-failed"]
 
 
 @dataclass(frozen=True)
@@ -61,27 +76,29 @@ class SyncReport:
     conflicts: list[CaseConflict] = field(default_factory=list)
     push_problem: str = ""  # "refused" | "behind" | "other" when a push failed
     detail: str = ""  # the remote's or git's own words about it
+    published: str = ""  # the branch a first sync created on an empty shared repository
 
     @property
     def ok(self) -> bool:
         return self.state in ("no-remote", "synced")
 
 
-def _branch(root: Path) -> str | None:
-    done = git(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
-    if done.returncode != 0:
-        return None
-    return stdout_text(done).strip() or None
+_SYNC_CONFIG: Final = r"^(remote\..*\.url|branch\..*\.(remote|merge))$"
 
 
-def _upstream(root: Path, branch: str, remotes: Sequence[str]) -> tuple[str, str]:
+def _upstream(branch: str, config: dict[str, str], remotes: Sequence[str]) -> tuple[str, str]:
     """(remote, branch there): the configured upstream, else origin (or the only remote)."""
-    config = ("config", "--get")
-    remote = stdout_text(git(root, *config, f"branch.{branch}.remote", check=False)).strip()
-    merge = stdout_text(git(root, *config, f"branch.{branch}.merge", check=False)).strip()
+    remote = config.get(f"branch.{branch}.remote", "")
+    merge = config.get(f"branch.{branch}.merge", "")
     if remote in remotes and merge.startswith("refs/heads/"):
         return remote, merge.removeprefix("refs/heads/")
     return ("origin" if "origin" in remotes else remotes[0]), branch
+
+
+def _remotes_of(config: dict[str, str]) -> list[str]:
+    names = [k.removeprefix("remote.").removesuffix(".url") for k in config
+             if k.startswith("remote.") and k.endswith(".url")]
+    return sorted(set(names))
 
 
 def _dirty_tracked(root: Path) -> list[str]:
@@ -164,11 +181,26 @@ def _authors(root: Path, revisions: Sequence[str]) -> tuple[list[str], dict[str,
     return overall, per_file
 
 
-def _finish(root: Path, remote: str, branch: str, old_head: str | None) -> SyncReport:
-    """After the pull: report what came in (upstream commits old HEAD lacked), then push."""
+Verify = Callable[[Sequence[str]], str]
+"""Given the repo-relative case files a push would send, the reason not to send them, or ""."""
+
+
+def _finish(root: Path, remote: str, branch: str, old_head: str | None,
+            verify: Verify | None = None, *,
+            known: tuple[str | None, str | None, int] | None = None,
+            upstream_set: bool | None = None) -> SyncReport:
+    """After the pull: report what came in (upstream commits old HEAD lacked), then push.
+
+    `known` is (HEAD, upstream, commits ahead) when the caller already knows them, which
+    spares three git processes on the common path.
+    """
     tracking = f"refs/remotes/{remote}/{branch}"
-    new_head = rev(root, "HEAD")
-    new_upstream = rev(root, tracking)
+    if known is not None:
+        new_head, new_upstream, ahead = known
+    else:
+        new_head = rev(root, "HEAD")
+        new_upstream = rev(root, tracking)
+        ahead = -1
     changed: list[ChangedCase] = []
     authors: list[str] = []
     if new_head and new_upstream and new_head != old_head:
@@ -178,13 +210,23 @@ def _finish(root: Path, remote: str, branch: str, old_head: str | None) -> SyncR
         changed = [ChangedCase(n, a) for n, a in per_file.items() if CASE_FILE.search(n)]
     if new_head is None:
         return SyncReport("synced", "Nothing to share yet.", remote, changed, authors, True)
-    ahead_range = f"{new_upstream}..HEAD" if new_upstream else "HEAD"
-    ahead = int(stdout_text(git(root, "rev-list", "--count", ahead_range)).strip())
+    if ahead < 0:
+        ahead_range = f"{new_upstream}..HEAD" if new_upstream else "HEAD"
+        ahead = int(stdout_text(git(root, "rev-list", "--count", ahead_range)).strip())
     if ahead == 0:
         return SyncReport("synced", "Up to date.", remote, changed, authors, True)
+    if verify is not None:
+        sending = nul_list(git(root, "diff", "--name-only", "-z", "--diff-filter=AMR",
+                               new_upstream, "HEAD")) if new_upstream else \
+            nul_list(git(root, "ls-files", "-z"))
+        refused = verify([n for n in sending if CASE_FILE.search(n)])
+        if refused:
+            return SyncReport("check-failed", refused, remote, changed, authors, False, ahead)
     push = ["push", "--porcelain", remote, f"HEAD:refs/heads/{branch}"]
-    upstream_set = git(root, "config", "--get", f"branch.{branch}.remote", check=False)
-    if upstream_set.returncode != 0:
+    if upstream_set is None:
+        upstream_set = git(root, "config", "--get", f"branch.{branch}.remote",
+                           check=False).returncode == 0
+    if not upstream_set:
         push.insert(1, "--set-upstream")
     done = git(root, *push, check=False)
     if done.returncode != 0:
@@ -219,7 +261,7 @@ def _read_state(root: Path) -> tuple[str, str, str | None] | None:
     return remote, branch, old_head or None
 
 
-def _continue_sync(root: Path) -> SyncReport:
+def _continue_sync(root: Path, verify: Verify | None = None) -> SyncReport:
     """After the user resolved a stopped sync: stage the files and continue the rebase."""
     saved = _read_state(root)
     if saved is None:
@@ -255,7 +297,7 @@ def _continue_sync(root: Path) -> SyncReport:
     if done.returncode != 0:
         return SyncReport("failed", f"git rebase failed:\n{output(done)}", remote)
     git_path(root, _SYNC_STATE).unlink(missing_ok=True)
-    return _finish(root, remote, branch, old_head)
+    return _finish(root, remote, branch, old_head, verify)
 
 
 def _valid_yaml(file: Path) -> bool:
@@ -265,30 +307,146 @@ def _valid_yaml(file: Path) -> bool:
         return False
 
 
-def sync(repo_root: str | os.PathLike[str]) -> SyncReport:
+def remote_branches(root: Path, remote: str) -> dict[str, str]:
+    """Branch name → sha of what the last fetch saw on `remote` (one `for-each-ref`)."""
+    prefix = f"refs/remotes/{remote}/"
+    done = git(root, "for-each-ref", "--format=%(refname)%00%(objectname)%00%(symref)", prefix)
+    found: dict[str, str] = {}
+    for line in stdout_text(done).splitlines():
+        name, sha, symref = [*line.split("\0"), "", ""][:3]
+        if not symref:  # refs/remotes/origin/HEAD only points at another branch
+            found[name.removeprefix(prefix)] = sha
+    return found
+
+
+def team_branches(root: Path, branches: dict[str, str], folder: str = "") -> list[str]:
+    """The remote branches that hold a case folder (a `cti.toml`) where ours lies."""
+    config = f"{folder}/cti.toml" if folder else "cti.toml"
+    return [name for name, sha in sorted(branches.items())
+            if git(root, "cat-file", "-e", f"{sha}:{config}", check=False).returncode == 0]
+
+
+def split_problem(root: Path, remote: str, branch: str, remote_branch: str,
+                  branches: dict[str, str], folder: str = "") -> str:
+    """Plain words for a shared repository that holds the team somewhere else, or "".
+
+    A split is two folders that each think they are the team: the remote has no branch of
+    ours but keeps a case folder on another, or ours shares no history with the remote's
+    (a second `cti init`), or the remote keeps case folders on more branches than ours.
+    """
+    others = team_branches(root, {k: v for k, v in branches.items() if k != remote_branch},
+                            folder)
+    url = remote_url(root, remote)
+    rejoin = (f"If this folder was made by mistake, move it aside and join the team with: "
+              f"cti join {url} FOLDER")
+    if remote_branch not in branches:
+        if not others:
+            return ""
+        return (f"The shared repository ({url}) keeps the team's case folder on branch "
+                f"{', '.join(repr(o) for o in others)}, but this folder is on {branch!r}, "
+                "which the shared repository does not have: you are not working in the same "
+                f"folder as your colleagues. Nothing was sent, so no second team was made. "
+                f"{rejoin}")
+    ours = branches[remote_branch]
+    if git(root, "merge-base", "HEAD", ours, check=False).returncode == 1 and rev(root, "HEAD"):
+        return (f"The shared repository ({url}) holds a different case folder (made by "
+                f"another `cti init`) on branch {remote_branch!r}: the two have nothing in "
+                f"common, and mixing them would mix two teams. Nothing was sent. {rejoin}; "
+                "your cases here stay in the moved folder.")
+    if others:
+        return (f"The shared repository ({url}) also keeps a case folder on branch "
+                f"{', '.join(repr(o) for o in others)} besides the team's {remote_branch!r}: "
+                "whoever works there does not see your changes, and you do not see theirs. "
+                f"They should move their folder aside and join with: cti join {url} FOLDER "
+                f"(with --branch {remote_branch}), then redo their changes there.")
+    return ""
+
+
+def remote_url(root: Path, remote: str) -> str:
+    done = git(root, "remote", "get-url", remote, check=False)
+    return stdout_text(done).strip() or remote
+
+
+def _local_bare(url: str) -> Path | None:
+    """The folder of a shared repository given as a path (or file:// URL), if it is one."""
+    if re.match(r"^[\w+.-]+://", url) and not url.startswith("file://"):
+        return None
+    if re.match(r"^[^/]+@[^/]+:|^[^/:]{2,}:[^/]", url):  # scp-like ssh: host:path
+        return None
+    path = Path(url.removeprefix("file://")).expanduser()
+    return path if (path / "HEAD").is_file() and (path / "objects").is_dir() else None
+
+
+def point_remote_head(root: Path, remote: str, branch: str, mend: bool = True) -> str:
+    """Make the shared repository name `branch` as its default branch; "" when it does.
+
+    A clone checks out the branch the shared repository's HEAD names; when that branch does
+    not exist (a bare repository made with git's default `master`, a team on `main`), every
+    new clone comes out empty. A repository on a disk or share is mended directly (with
+    `mend`); for a hosted one the words returned say what to change there.
+    """
+    url = remote_url(root, remote)
+    bare = _local_bare(url)
+    if bare is not None:
+        head = (bare / "HEAD").read_text("utf-8", "replace").strip()
+        if head == f"ref: refs/heads/{branch}":
+            return ""
+        if mend:
+            git(root, "--git-dir", str(bare), "symbolic-ref", "HEAD", f"refs/heads/{branch}",
+                check=False)
+            return ""
+        named = head.removeprefix("ref: refs/heads/")
+        return (f"the shared repository {url} names {named!r} as its default branch, but the "
+                f"team works on {branch!r}: new colleagues would get an empty folder (a sync "
+                "mends this)")
+    if not mend:  # no network for a look only (doctor)
+        return ""
+    done = git(root, "ls-remote", "--symref", remote, "HEAD", check=False)
+    match = re.search(r"^ref: refs/heads/(\S+)\s+HEAD", stdout_text(done), re.MULTILINE)
+    if done.returncode == 0 and match and match.group(1) != branch:
+        return (f"the shared repository's default branch is {match.group(1)!r}, but the team "
+                f"works on {branch!r}: set the default branch to {branch!r} in the hosting "
+                "service's settings, or new colleagues get an empty folder")
+    return ""
+
+
+def sync(repo_root: str | os.PathLike[str], verify: Verify | None = None,
+         folder: str = "", team_files: Sequence[str] = ()) -> SyncReport:
     """Pull colleagues' commits (rebasing ours on top, through the merge driver), then push.
 
-    Never raises for the expected outcomes (no remote, offline, rejected push, conflict):
-    the report says what happened and what to do. A conflict leaves the rebase stopped;
-    calling sync again after fixing the files continues it.
+    Never raises for the expected outcomes (no remote, offline, rejected push, conflict,
+    a split): the report says what happened and what to do. A conflict leaves the rebase
+    stopped; calling sync again after fixing the files continues it. `verify` may refuse
+    to send case files (e.g. ones that fail `cti check`); `folder` is the case folder's
+    path inside the repository; changed `team_files` (repo-relative: cti.toml, method.yaml)
+    are committed first, so a team edits its settings without git. One fetch; with nothing
+    to do, six git processes in all.
     """
     root = Path(repo_root)
-    if operation_in_progress(root) == "rebase":
-        return _continue_sync(root)
-    remotes = list_remotes(root)
+    where = locate(root)
+    busy = operation_in_progress(root, where.git_dir)
+    if busy == "rebase":
+        return _continue_sync(root, verify)
+    config = read_config(root, _SYNC_CONFIG)
+    remotes = _remotes_of(config)
     if not remotes:
         return SyncReport(
             "no-remote",
             "This folder has no shared (remote) repository, so there is nothing to sync; "
             "your changes are committed on this computer.",
         )
-    busy = operation_in_progress(root)
-    branch = _branch(root)
+    branch = where.branch
     if busy or branch is None:
         why = f"git is in the middle of a {busy}" if busy else "git is not on a branch"
         return SyncReport("blocked", f"Cannot sync: {why}. Finish that first.")
-    remote, remote_branch = _upstream(root, branch, remotes)
+    remote, remote_branch = _upstream(branch, config, remotes)
     dirty = _dirty_tracked(root)
+    if dirty and set(dirty) <= set(team_files):
+        done = commit_paths(root, dirty, "team settings changed", {"Cti-Action": "settings"})
+        if not done.ok:
+            return SyncReport("blocked", f"Cannot sync: {', '.join(dirty)} changed but could "
+                              f"not be committed: {done.reason}", remote)
+        where, dirty = locate(root), []
     if dirty:
         return SyncReport(
             "blocked",
@@ -296,8 +454,7 @@ def sync(repo_root: str | os.PathLike[str]) -> SyncReport:
             f"{', '.join(dirty)}. Commit or discard them, then sync again.",
             remote,
         )
-    tracking = f"refs/remotes/{remote}/{remote_branch}"
-    old_head = rev(root, "HEAD")
+    old_head = where.head
     fetched = git(root, "fetch", "--quiet", remote, check=False)
     if fetched.returncode != 0:
         return SyncReport(
@@ -306,19 +463,49 @@ def sync(repo_root: str | os.PathLike[str]) -> SyncReport:
             "Your changes are safe on this computer; sync again when online.",
             remote,
         )
-    if rev(root, tracking) is not None:
-        pulled = git(root, "pull", "--rebase", "--quiet", remote, remote_branch, check=False)
-        if pulled.returncode != 0:
-            if operation_in_progress(root) == "rebase":
-                state = "\n".join([remote, remote_branch, old_head or ""])
-                git_path(root, _SYNC_STATE).write_text(state, encoding="utf-8")
-                if _unmerged(root):
-                    return _conflict_report(root, remote)
-                return SyncReport(
-                    "failed",
-                    f"git stopped the sync:\n{output(pulled)}\nRun cti sync again to go on, "
-                    "or cancel with: git rebase --abort",
-                    remote,
-                )
-            return SyncReport("failed", f"git pull failed:\n{output(pulled)}", remote)
-    return _finish(root, remote, remote_branch, old_head)
+    upstream_set = f"branch.{branch}.remote" in config
+    branches = remote_branches(root, remote)
+    tracking = branches.get(remote_branch)
+    if tracking is None or len(branches) > 1:
+        split = split_problem(root, remote, branch, remote_branch, branches, folder)
+        if split:
+            return SyncReport("split", split, remote)
+    if tracking is None:  # an empty shared repository: this sync publishes the folder
+        report = _finish(root, remote, remote_branch, old_head, verify, upstream_set=False)
+        if report.pushed and old_head is not None:
+            advice = point_remote_head(root, remote, remote_branch)
+            return SyncReport(report.state, report.message, remote, pushed=True,
+                              published=remote_branch, detail=advice)
+        return report
+    if old_head is None:  # a clone of an empty repository that a colleague filled since
+        git(root, "reset", "--quiet", "--keep", tracking, check=False)
+        return _finish(root, remote, remote_branch, old_head, verify,
+                       upstream_set=upstream_set)
+    counted = git(root, "rev-list", "--left-right", "--count", f"HEAD...{tracking}")
+    ahead, behind = (int(n) for n in stdout_text(counted).split())
+    if behind == 0:
+        return _finish(root, remote, remote_branch, old_head, verify,
+                       known=(old_head, tracking, ahead), upstream_set=upstream_set)
+    if ahead and len(branches) == 1:  # diverged: from the same folder at all?
+        split = split_problem(root, remote, branch, remote_branch, branches, folder)
+        if split:
+            return SyncReport("split", split, remote)
+    rebased = git(root, "rebase", "--quiet", tracking, check=False,
+                  env={"GIT_EDITOR": "true", "GIT_REFLOG_ACTION": "cti sync"})
+    if rebased.returncode != 0:
+        if operation_in_progress(root, where.git_dir) == "rebase":
+            state = "\n".join([remote, remote_branch, old_head or ""])
+            (where.git_dir / _SYNC_STATE).write_text(state, encoding="utf-8")
+            if _unmerged(root):
+                return _conflict_report(root, remote)
+            return SyncReport(
+                "failed",
+                f"git stopped the sync:\n{output(rebased)}\nRun cti sync again to go on, "
+                "or cancel with: git rebase --abort",
+                remote,
+            )
+        return SyncReport("failed", f"git rebase failed:\n{output(rebased)}", remote)
+    if ahead == 0:  # a fast-forward: HEAD is now the shared commit, nothing to send
+        return _finish(root, remote, remote_branch, old_head, verify, upstream_set=upstream_set,
+                       known=(tracking, tracking, 0))
+    return _finish(root, remote, remote_branch, old_head, verify, upstream_set=upstream_set)

@@ -1,0 +1,213 @@
+"""Joining a team without git knowledge, whatever git's default branch is (issue 13 items 1–2).
+
+Real git throughout: a bare shared repository, two or three clones, and a sandboxed HOME whose
+`.gitconfig` sets `init.defaultBranch` (or leaves git's own default, `master` for a bare one).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import WORKERS, Result, Runner
+
+from cti_cli.team import run as gitrun
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not gitrun.git_available(), reason="git is not installed"),
+]
+
+DRIVER = f"{shlex.quote(sys.executable)} -m cti_cli merge-driver %O %A %B %P"
+NAMES = {"anna": "Anna Jensen", "bo": "Bo Larsen", "cy": "Cy Holm"}
+README = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True)
+    assert not check or done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(params=["master", "main", None], ids=["master", "main", "git-default"])
+def home(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A HOME whose git config sets `init.defaultBranch` (or not); returns that branch."""
+    gitconfig = tmp_path / "home" / ".gitconfig"
+    gitconfig.write_text(f"[init]\n\tdefaultBranch = {request.param}\n" if request.param else "")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("CTI_MERGE_DRIVER_CMD", DRIVER)
+    return request.param or "master"
+
+
+class People:
+    def __init__(self, cti: Runner, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.cti, self.tmp, self.mp = cti, tmp, monkeypatch
+
+    def __call__(self, who: str, *args: str | Path, cwd: Path | None = None) -> Result:
+        for role in ("AUTHOR", "COMMITTER"):
+            self.mp.setenv(f"GIT_{role}_NAME", NAMES[who])
+            self.mp.setenv(f"GIT_{role}_EMAIL", f"{who}@kommune.example")
+        return self.cti(*(str(a) for a in args), cwd=cwd)
+
+
+@pytest.fixture
+def person(cti: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> People:
+    return People(cti, tmp_path, monkeypatch)
+
+
+def notes(folder: Path, case: str) -> list[str]:
+    data = yaml.safe_load((folder / "cases" / f"{case}.yaml").read_text("utf-8"))
+    return sorted(c["note"] for c in data.get("contacts", []))
+
+
+def readme_commands() -> list[str]:
+    """The `cti …` lines of the README's team walkthrough, as typed."""
+    section = README.split("### Walkthrough: two workers, one shared folder", 1)[1]
+    section = section.split("####", 1)[0]
+    return [m.group(1) for m in re.finditer(r"^\w*\$ (cti .*?)(?:\s+#.*)?$", section, re.M)]
+
+
+def test_readme_walkthrough_replayed_with_default_branch_master(
+        home: str, person: People, tmp_path: Path) -> None:
+    """The README's walkthrough, command by command: each sees the other's contact."""
+    shared = tmp_path / "fællesdrev" / "team-nord.git"
+    anna, bo = tmp_path / "anna" / "team-nord", tmp_path / "bo" / "team-nord"
+    (tmp_path / "anna").mkdir()
+    (tmp_path / "bo").mkdir()
+    typed = readme_commands()
+    assert typed[:2] == ["cti init team-nord --remote /mnt/fællesdrev/team-nord.git",
+                         "cti sync"], typed
+    assert any(t.startswith("cti join /mnt/fællesdrev/team-nord.git team-nord") for t in typed)
+    assert not re.search(r"^\w*\$ git ", README.split("## Team work over git", 1)[1]
+                         .split("\n## ", 1)[0], re.M), "the team section uses no raw git"
+
+    result = person("anna", "init", "team-nord", "--remote", shared, cwd=anna.parent)
+    assert result.code == 0, result.output
+    assert f"shared with {shared}" in result.out
+    with (anna / "cti.toml").open("a", encoding="utf-8") as fh:  # $EDITOR cti.toml
+        fh.write(WORKERS)
+    result = person("anna", "sync", cwd=anna)
+    assert (result.code, result.out) == (0, "Intet nyt fra kollegerne.\nSendt 1 ændring.\n"), \
+        result.output
+    result = person("anna", "new", "--initials", "MK", "--worker", "anna", "--group",
+                    "homelessness", "--transition-date", "2026-03-01", "--date", "2026-02-10",
+                    cwd=anna)
+    assert result.code == 0, result.output
+    case = result.out.strip()
+    assert person("anna", "sync", cwd=anna).code == 0
+
+    result = person("bo", "join", shared, "team-nord", cwd=bo.parent)
+    assert result.code == 0, result.output
+    assert "1 case(s)" in result.out and "joined team" in result.out
+    assert (bo / "cases" / f"{case}.yaml").is_file()
+
+    assert person("anna", "log", case, "Hjemmebesøg", "--date", "2026-03-02", cwd=anna).code == 0
+    assert person("anna", "sync", cwd=anna).code == 0
+    assert person("bo", "log", case, "Telefon om budget", "--kind", "phone", "--date",
+                  "2026-03-03", cwd=bo).code == 0
+    result = person("bo", "sync", cwd=bo)
+    assert result.code == 0, result.output
+    assert "Anna Jensen" in result.out
+    result = person("anna", "sync", cwd=anna)
+    assert result.code == 0, result.output
+    assert "Bo Larsen" in result.out
+    assert notes(anna, case) == notes(bo, case) == ["Hjemmebesøg", "Telefon om budget"]
+    # the shared repository names the team's branch, so a plain clone is not empty either
+    plain = tmp_path / "plain"
+    git(tmp_path, "clone", "--quiet", str(shared), str(plain))
+    assert (plain / "cti.toml").is_file()
+
+
+def test_join_mends_a_bare_repository_that_points_at_a_missing_branch(
+        home: str, person: People, tmp_path: Path) -> None:
+    """A bare repository made by git (HEAD → master) and a team on another branch."""
+    shared = tmp_path / "team.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(shared))
+    anna = tmp_path / "anna"
+    assert person("anna", "init", anna).code == 0
+    git(anna, "branch", "-m", "team")  # whatever the branch is called
+    git(anna, "remote", "add", "origin", str(shared))
+    result = person("anna", "sync", cwd=anna)
+    assert result.code == 0, result.output
+    assert "(gren team)" in result.out
+    result = person("bo", "join", shared, tmp_path / "bo")
+    assert result.code == 0, result.output
+    assert git(tmp_path / "bo", "symbolic-ref", "--short", "HEAD").strip() == "team"
+    assert git(shared, "symbolic-ref", "HEAD").strip() == "refs/heads/team"
+
+
+def test_join_an_empty_repository_explains_and_leaves_nothing(
+        home: str, person: People, tmp_path: Path) -> None:
+    shared = tmp_path / "team.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(shared))
+    result = person("bo", "join", shared, tmp_path / "bo")
+    assert result.code == 1
+    assert "holds no team folder yet" in result.err and "cti init" not in result.err.split(
+        "hint")[0]
+    assert not (tmp_path / "bo").exists()
+
+
+def test_init_remote_refuses_a_repository_that_holds_a_team(
+        home: str, person: People, tmp_path: Path) -> None:
+    shared = tmp_path / "team.git"
+    assert person("anna", "init", tmp_path / "anna", "--remote", shared).code == 0
+    result = person("bo", "init", tmp_path / "bo", "--remote", shared)
+    assert result.code == 1
+    assert "not empty" in result.err and f"cti join {shared}" in result.err
+    assert not (tmp_path / "bo").exists()
+
+
+def test_repair_in_an_empty_clone_says_why_and_never_suggests_a_second_team(
+        home: str, person: People, tmp_path: Path) -> None:
+    shared = tmp_path / "team.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(shared))
+    bo = tmp_path / "bo"
+    git(tmp_path, "clone", "--quiet", str(shared), str(bo))
+    result = person("bo", "init", "--repair", bo)
+    assert result.code == 1
+    assert "clone without a case folder" in result.err
+    assert "shared repository is empty" in result.err
+    assert "without --repair" not in result.err and "second team" in result.err
+
+
+def test_a_second_init_never_makes_a_second_branch_and_sync_says_so(
+        home: str, person: People, tmp_path: Path) -> None:
+    """The trial's split: Bo's clone came out empty and he made a folder of his own."""
+    shared = tmp_path / "team.git"
+    anna = tmp_path / "anna"
+    assert person("anna", "init", anna, "--remote", shared).code == 0
+    bo = tmp_path / "bo"
+    assert person("bo", "init", bo).code == 0
+    if git(bo, "symbolic-ref", "--short", "HEAD").strip() == git(
+            anna, "symbolic-ref", "--short", "HEAD").strip():
+        git(bo, "branch", "-m", "other")
+    git(bo, "remote", "add", "origin", str(shared))
+    before = git(shared, "for-each-ref")
+    result = person("bo", "sync", cwd=bo)
+    assert result.code == 1
+    assert "not working in the same folder" in result.err + result.out
+    assert f"cti join {shared}" in result.output
+    assert git(shared, "for-each-ref") == before  # no new branch on the remote
+    doctor = person("bo", "doctor", cwd=bo)
+    assert doctor.code == 1 and "D204" in doctor.out
+
+
+def test_same_branch_name_but_another_team_is_refused(
+        home: str, person: People, tmp_path: Path) -> None:
+    shared = tmp_path / "team.git"
+    assert person("anna", "init", tmp_path / "anna", "--remote", shared).code == 0
+    bo = tmp_path / "bo"
+    assert person("bo", "init", bo).code == 0
+    branch = git(tmp_path / "anna", "symbolic-ref", "--short", "HEAD").strip()
+    git(bo, "branch", "-m", branch)
+    git(bo, "remote", "add", "origin", str(shared))
+    before = git(shared, "for-each-ref")
+    result = person("bo", "sync", cwd=bo)
+    assert result.code == 1, result.output
+    assert "different case folder" in result.output
+    assert git(shared, "for-each-ref") == before
