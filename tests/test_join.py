@@ -6,6 +6,7 @@ Real git throughout: a bare shared repository, two or three clones, and a sandbo
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
@@ -211,3 +212,80 @@ def test_same_branch_name_but_another_team_is_refused(
     assert result.code == 1, result.output
     assert "different case folder" in result.output
     assert git(shared, "for-each-ref") == before
+
+
+@pytest.fixture
+def driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CTI_MERGE_DRIVER_CMD", DRIVER)
+
+
+def two_workers(person: People, tmp_path: Path) -> tuple[Path, Path, str]:
+    """Anna's folder shared with a case, and Bo's joined copy."""
+    shared, anna, bo = tmp_path / "team.git", tmp_path / "anna", tmp_path / "bo"
+    assert person("anna", "init", anna, "--remote", shared).code == 0
+    with (anna / "cti.toml").open("a", encoding="utf-8") as fh:
+        fh.write(WORKERS)
+    made = person("anna", "new", "--initials", "MK", "--worker", "anna", "--group",
+                  "homelessness", "--transition-date", "2026-03-01", "--date", "2026-02-10",
+                  cwd=anna)
+    assert made.code == 0, made.output
+    assert person("anna", "sync", cwd=anna).code == 0
+    assert person("bo", "join", shared, bo).code == 0
+    return anna, bo, made.out.strip()
+
+
+def test_undo_refuses_a_colleagues_change_and_names_them(
+        driver: None, person: People, tmp_path: Path) -> None:
+    anna, bo, case = two_workers(person, tmp_path)
+    assert person("bo", "log", case, "Telefon om budget", "--date", "2026-03-03", cwd=bo).code == 0
+    assert person("bo", "sync", cwd=bo).code == 0
+    assert person("anna", "sync", cwd=anna).code == 0
+    before = (anna / "cases" / f"{case}.yaml").read_text("utf-8")
+
+    refused = person("anna", "undo", case, cwd=anna)
+    assert refused.code == 1
+    assert "Bo Larsen" in refused.err and "made by a colleague" in refused.err
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", refused.err)  # and when
+    assert "--force" in refused.err
+    assert (anna / "cases" / f"{case}.yaml").read_text("utf-8") == before
+
+    # her own change, not yet shared, is hers to take back
+    assert person("anna", "log", case, "Hjemmebesøg", "--date", "2026-03-04", cwd=anna).code == 0
+    mine = person("anna", "undo", case, cwd=anna)
+    assert mine.code == 0, mine.output
+    assert "Bo Larsen" not in mine.output
+    assert notes(anna, case) == ["Telefon om budget"]
+
+    # with --force it takes Bo's back (the undo above is hers, so step past it first)
+    forced = person("anna", "undo", case, "--force", cwd=anna)
+    assert forced.code == 0, forced.output
+    assert "Anna Jensen" in forced.err or "Bo Larsen" in forced.err
+
+
+def test_undo_refuses_own_change_once_shared(driver: None, person: People,
+                                             tmp_path: Path) -> None:
+    anna, _, case = two_workers(person, tmp_path)
+    assert person("anna", "log", case, "Hjemmebesøg", "--date", "2026-03-04", cwd=anna).code == 0
+    assert person("anna", "sync", cwd=anna).code == 0
+    refused = person("anna", "undo", case, cwd=anna)
+    assert refused.code == 1 and "already shared" in refused.err
+
+
+def test_history_follows_the_file_only_and_names_authors(
+        driver: None, person: People, tmp_path: Path) -> None:
+    anna, bo, case = two_workers(person, tmp_path)
+    # one commit removes Anna's citizen and adds another whose file is nearly the same:
+    # git's rename detection would call it a rename and hand the new case Anna's past
+    third = "2026-777"
+    text = (bo / "cases" / f"{case}.yaml").read_text("utf-8")
+    git(bo, "rm", "--quiet", f"cases/{case}.yaml")
+    (bo / "cases").mkdir(exist_ok=True)
+    (bo / "cases" / f"{third}.yaml").write_text(text.replace(case, third), "utf-8")
+    git(bo, "add", ".")
+    git(bo, "commit", "--quiet", "-m", f"{third}: by hand")
+    shown = person("bo", "history", third, "--json", cwd=bo)
+    assert shown.code == 0, shown.output
+    entries = json.loads(shown.out)
+    assert [(e["author"], e["subject"]) for e in entries] == [("Bo Larsen", f"{third}: by hand")]
+    table = person("anna", "history", case, cwd=anna)
+    assert "Anna Jensen" in table.out

@@ -42,8 +42,15 @@ def history(
 
 
 @app.command()
-def undo(case: Annotated[str, typer.Argument(help="Case id or path.")]) -> int:
-    """Take back cti's last change to a case, as a new commit (run again to go further back).
+def undo(
+    case: Annotated[str, typer.Argument(help="Case id or path.")],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Also take back a colleague's or an already shared change.")] = False,
+) -> int:
+    """Take back your last change to a case, as a new commit (run again to go further back).
+
+    Only a change made on this computer and not yet shared is taken back; for a colleague's
+    or an already synced change it refuses and says who made it and when, unless --force.
 
     \b
     Example:
@@ -51,7 +58,7 @@ def undo(case: Annotated[str, typer.Argument(help="Case id or path.")]) -> int:
     """
     from cti_cli.commands.team import undo as run
 
-    return run(CTX, case)
+    return run(CTX, case, force=force)
 
 
 @app.command("merge-driver", hidden=True)

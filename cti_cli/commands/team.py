@@ -55,6 +55,8 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_remote": "Mappen har ingen fælles (remote) kopi, så der er intet at synkronisere; "
                      "dine ændringer er gemt og committet på denne computer.",
         "undone": "Fortrudt: {what} ({sha})",
+        "undone_whose": "Du tager {who}s ændring fra {when} tilbage (den var allerede delt "
+                        "eller lavet af en kollega).",
         "no_history": "{case}: ingen ændringer i git endnu",
         "not_by_cti": " (ikke lavet af cti)",
         "check_failed": "Intet blev sendt: {n} sag(er) består ikke `cti check`, og en sag med "
@@ -90,6 +92,8 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_remote": "This folder has no shared (remote) copy, so there is nothing to sync; "
                      "your changes are committed on this computer.",
         "undone": "Undone: {what} ({sha})",
+        "undone_whose": "You are taking back a change by {who} from {when} (it was already "
+                        "shared or made by a colleague).",
         "no_history": "{case}: no changes in git yet",
         "not_by_cti": " (not made by cti)",
         "check_failed": "Nothing was sent: {n} case(s) fail `cti check`, and a case with errors "
@@ -284,8 +288,8 @@ def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
     return EXIT_OK
 
 
-def undo(ctx: Ctx, ref: str) -> int:
-    """Take back cti's last change to the case as a new commit."""
+def undo(ctx: Ctx, ref: str, *, force: bool = False) -> int:
+    """Take back cti's last change to the case as a new commit: your own, unshared one."""
     from cti_cli.storage import edit, store
     from cti_cli.team import history as githistory
 
@@ -293,11 +297,17 @@ def undo(ctx: Ctx, ref: str) -> int:
     path = store.case_path(folder, ref)
     root = _repo(folder)
     with edit.case_lock(folder, path.stem):
-        result = githistory.undo(root, path)
+        result = githistory.undo(root, path, force=force)
     if not result.ok:
         raise CtiError(f"{path.stem}: nothing was undone: {result.reason}")
     assert result.undone is not None and result.sha is not None
-    render.line(_words(folder)["undone"].format(what=result.undone.subject, sha=result.sha[:8]))
+    w = _words(folder)
+    if force:
+        foreign, shared = githistory.whose(root, result.undone)
+        if foreign or shared:
+            render.warn(w["undone_whose"].format(
+                who=result.undone.author, when=result.undone.date.strftime("%Y-%m-%d %H:%M")))
+    render.line(w["undone"].format(what=result.undone.subject, sha=result.sha[:8]))
     return EXIT_OK
 
 

@@ -48,6 +48,7 @@ class HistoryEntry:
     author: str
     subject: str
     trailers: dict[str, str] = field(default_factory=dict)
+    email: str = ""
 
     @property
     def action(self) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -20,28 +21,33 @@ from cti_cli.team.run import git, is_clean, nul_list, relative_path, rev, stdout
 __all__ = ["history", "last_tool_commit", "undo"]
 
 _FIELD = "\x1f"
-_LOG_FORMAT = "%H%x1f%aI%x1f%an%x1f%s%x1f%(trailers:only,unfold)"
+_LOG_FORMAT = "%H%x1f%aI%x1f%an%x1f%s%x1f%(trailers:only,unfold)%x1f%ae"
 
 
 def history(repo_root: str | os.PathLike[str], path: str | os.PathLike[str]) -> list[HistoryEntry]:
-    """Commits that changed `path`, newest first, following renames."""
+    """Commits that changed `path` itself, newest first.
+
+    No `--follow`: git's rename and copy detection would count another citizen's similar
+    file as this case's past (a history of the wrong person).
+    """
     root = Path(repo_root)
     if rev(root, "HEAD") is None:
         return []
     relative = relative_path(root, path)
-    done = git(root, "log", "--follow", "-z", f"--format={_LOG_FORMAT}", "--", relative)
+    done = git(root, "log", "--no-renames", "-z", f"--format={_LOG_FORMAT}", "--", relative)
     entries: list[HistoryEntry] = []
     for record in stdout_text(done).split("\0"):
         parts = record.strip("\n").split(_FIELD)
-        if len(parts) != 5:
+        if len(parts) != 6:
             continue
-        sha, date, author, subject, trailer_text = parts
+        sha, date, author, subject, trailer_text, email = parts
         trailers: dict[str, str] = {}
         for line in trailer_text.splitlines():
             key, sep, value = line.partition(":")
             if sep:
                 trailers[key.strip()] = value.strip()
-        entries.append(HistoryEntry(sha, datetime.fromisoformat(date), author, subject, trailers))
+        entries.append(HistoryEntry(sha, datetime.fromisoformat(date), author, subject, trailers,
+                                    email))
     return entries
 
 
@@ -77,16 +83,34 @@ def last_tool_commit(
     return target if isinstance(target, HistoryEntry) else None
 
 
+def _my_email(root: Path) -> str:
+    """Who commits here: `git var` honours GIT_AUTHOR_EMAIL and the config alike."""
+    done = git(root, "var", "GIT_AUTHOR_IDENT", check=False)
+    found = re.search(r"<([^<>]*)>", stdout_text(done))
+    return found.group(1).strip().lower() if found else ""
+
+
+def whose(root: Path, entry: HistoryEntry) -> tuple[bool, bool]:
+    """(made by someone else, already shared): why undo should not take `entry` back."""
+    shared = bool(stdout_text(git(root, "for-each-ref", "--count=1", "--contains", entry.sha,
+                                  "refs/remotes", check=False)).strip())
+    foreign = bool(entry.email) and entry.email.strip().lower() != _my_email(root)
+    return foreign, shared
+
+
 def undo(
     repo_root: str | os.PathLike[str],
     path: str | os.PathLike[str],
     subject_prefix: str = "Undo:",
     author: str | None = None,
+    force: bool = False,
 ) -> CommitResult:
     """Take back cti's last change to one case file as a new commit.
 
     The file gets the content it had before that change; the new commit carries
     `Cti-Action: undo` and `Reverts: <sha>`, so the next undo walks back one step further.
+    Only a change made here and not yet shared is taken back, unless `force`: a colleague's
+    synced note is theirs (the refusal, in `reason`, names who and when; `undone` is set).
     """
     root = Path(repo_root)
     relative = relative_path(root, path)
@@ -99,6 +123,17 @@ def undo(
     target = _undo_target(history(root, relative), relative)
     if isinstance(target, str):
         return CommitResult(False, reason=target)
+    foreign, shared = whose(root, target)
+    if (foreign or shared) and not force:
+        when = target.date.strftime("%Y-%m-%d %H:%M")
+        why = ("was made by a colleague" if foreign else "is already shared with the team")
+        return CommitResult(
+            False,
+            reason=f"the last change to {relative} (“{target.subject}”, {when}, by "
+            f"{target.author}) {why}; undo only takes back your own changes that are not "
+            "shared yet. To take it back anyway: cti undo --force",
+            undone=target,
+        )
     parent = rev(root, f"{target.sha}^")
     if (
         parent is None
