@@ -289,3 +289,43 @@ def test_history_follows_the_file_only_and_names_authors(
     assert [(e["author"], e["subject"]) for e in entries] == [("Bo Larsen", f"{third}: by hand")]
     table = person("anna", "history", case, cwd=anna)
     assert "Anna Jensen" in table.out
+
+
+def test_two_machines_mail_each_reminder_once(driver: None, person: People, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both clones run the documented cron line `cti sync && cti due --email`."""
+    from smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    try:
+        shared, anna, bo = tmp_path / "team.git", tmp_path / "anna", tmp_path / "bo"
+        assert person("anna", "init", anna, "--remote", shared).code == 0
+        with (anna / "cti.toml").open("a", encoding="utf-8") as fh:
+            fh.write(WORKERS + f'\n[smtp]\nhost = "127.0.0.1"\nport = {server.port}\n'
+                     'security = "none"\nfrom = "CTI <cti@kommune.example>"\ntimeout = 5\n')
+        for args in (["new", "--initials", "MK", "--worker", "anna", "--group", "homelessness",
+                      "--transition-date", "2026-02-01", "--date", "2026-01-05"],
+                     ["new", "--initials", "JV", "--worker", "bo", "--group", "psychiatric",
+                      "--transition-date", "2026-04-01", "--date", "2026-03-01"]):
+            assert person("anna", *args, cwd=anna).code == 0
+        assert person("anna", "sync", cwd=anna).code == 0
+        assert person("bo", "join", shared, bo).code == 0
+
+        def cron(who: str, folder: Path) -> None:
+            monkeypatch.setenv("CTI_STATE_DIR", str(tmp_path / f"state-{who}"))  # per machine
+            assert person(who, "sync", cwd=folder).code == 0
+            result = person(who, "due", "--email", "--date", "2026-06-01", cwd=folder)
+            assert result.code == 0, result.output
+
+        cron("anna", anna)
+        first = len(server.handler.envelopes)
+        assert first >= 2  # a message to each worker
+        cron("bo", bo)
+        assert len(server.handler.envelopes) == first  # Bo's machine mailed nothing again
+        cron("anna", anna)
+        assert len(server.handler.envelopes) == first
+        lines = (bo / "sent-reminders.log").read_text("utf-8").splitlines()
+        assert lines and len(lines) == len(set(lines))
+        assert "sent-reminders.log merge=union" in (bo / ".gitattributes").read_text("utf-8")
+    finally:
+        server.stop()

@@ -87,12 +87,12 @@ def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,
            summary_to_stderr: bool) -> int:
     """Send under the ledger's lock; only what the server accepted is recorded as sent."""
     from cti_cli.mail.errors import MailError
-    from cti_cli.mail.ledger import Ledger, folder_key
+    from cti_cli.mail.ledger import SHARED_NAME, Ledger, folder_key
     from cti_cli.mail.run import send_due
 
     config = folder.config
     workers = {wid: (w.name, w.email) for wid, w in config.workers.items()}
-    ledger = Ledger.open(folder_key(folder.root))
+    ledger = Ledger.open(folder_key(folder.root), shared=folder.root / SHARED_NAME)
     with ledger.lock(timeout=300):
         mailer = _mailer(folder)
         pending = _pending_workers(items, workers, ledger)
@@ -112,7 +112,39 @@ def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,
             _problem(f"the reminders for {len(pending)} worker(s) stay unsent and go out on "
                      "the next run")
             return 1
+    if report.items_sent:
+        _share_ledger(folder, quiet=quiet)
     return _report(report, _where(folder, mailer), quiet=quiet, to_stderr=summary_to_stderr)
+
+
+def _share_ledger(folder: Folder, *, quiet: bool) -> None:
+    """Commit the team's sent-record and send it at once, so a colleague's run sees it."""
+    from cti_cli.mail.ledger import SHARED_ATTRIBUTES, SHARED_NAME
+
+    if not folder.config.team.commit:
+        return
+    from cti_cli.team import run as gitrun
+
+    root = gitrun.repo_root(folder.root) if gitrun.git_available() else None
+    if root is None:
+        return
+    attributes = folder.root / ".gitattributes"
+    text = attributes.read_text("utf-8") if attributes.exists() else ""
+    if SHARED_ATTRIBUTES not in text.splitlines():
+        attributes.write_text(text + ("" if not text or text.endswith("\n") else "\n")
+                              + SHARED_ATTRIBUTES + "\n", "utf-8")
+    from cti_cli.team.commit import commit_paths
+    from cti_cli.team.sync import sync
+
+    done = commit_paths(root, [folder.root / SHARED_NAME, attributes], "reminders mailed",
+                        {"Cti-Action": "mailed"})
+    if not done.ok:
+        _problem(f"the record of mailed reminders was not committed: {done.reason}")
+        return
+    shared = sync(root)
+    if not shared.ok:
+        _problem("the record of mailed reminders is saved here but not shared yet (the next "
+                 f"`cti sync` shares it): {shared.message.splitlines()[0]}")
 
 
 def _pending_workers(items: list[DueItem], workers: dict[str, tuple[str, str | None]],

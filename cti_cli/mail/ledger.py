@@ -1,9 +1,15 @@
-"""What this machine has already mailed, so the morning run never mails it twice.
+"""What has already been mailed, so the morning run never mails a reminder twice.
 
-The ledger lives outside the case repository (it is per machine, and a shared one would
-conflict in git): one JSON file per case folder under the user's state directory. Each
-successful send is written at once and atomically, so a crash after N of M messages leaves
-exactly those N recorded.
+Two records, read together. The team's record is `sent-reminders.log` in the case folder:
+one line per mailed reminder, committed and shared by `cti sync` and merged by git as a
+union (`.gitattributes`), so two colleagues who both run `cti sync && cti due --email`
+from cron mail each reminder once. Two runs on two machines within the same few seconds,
+before either has shared its lines, can both mail the same reminder; that happens at most
+once per reminder, because the next sync brings both lines together. The machine's own
+record is one JSON file per case folder under the user's state directory: it keeps this
+machine's sends even when the shared file cannot be written. Each successful send is
+written at once (atomically, or as one appended line), so a crash after N of M messages
+leaves exactly those N recorded.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from cti_cli.core.errors import CtiError
 from cti_cli.storage import atomic
 
 STATE_DIR_ENV: Final = "CTI_STATE_DIR"
+SHARED_NAME: Final = "sent-reminders.log"
+SHARED_ATTRIBUTES: Final = f"{SHARED_NAME} merge=union"
 FORMAT_VERSION: Final = 1
 _FOLDER_KEY: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -74,22 +82,28 @@ def default_state_dir(env: Mapping[str, str] = os.environ) -> Path:
 class Ledger:
     """The sent-ledger of one case folder on this machine."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, shared: Path | None = None) -> None:
         self.path = path
+        self.shared = shared
         self.warnings: list[str] = []
         self._sent: dict[str, str] = {}
+        self._team: dict[str, str] = {}
         self._load()
 
     def __repr__(self) -> str:
         return f"Ledger({self.path}, {len(self._sent)} sent)"
 
     @classmethod
-    def open(cls, folder_key: str, state_dir: Path | None = None) -> Ledger:
-        """The ledger for `folder_key` (see `folder_key()`), created empty if new."""
+    def open(cls, folder_key: str, state_dir: Path | None = None,
+             shared: Path | None = None) -> Ledger:
+        """The ledger for `folder_key` (see `folder_key()`), created empty if new.
+
+        `shared` is the team's record in the case folder (see `SHARED_NAME`), if used.
+        """
         if not _FOLDER_KEY.fullmatch(folder_key):
             raise ValueError(f"folder key {folder_key!r} is not a safe file name")
         directory = state_dir if state_dir is not None else default_state_dir()
-        return cls(directory / f"sent-{folder_key}.json")
+        return cls(directory / f"sent-{folder_key}.json", shared)
 
     @property
     def lock_path(self) -> Path:
@@ -97,11 +111,11 @@ class Ledger:
         return self.path.with_suffix(".lock")
 
     def already_sent(self, key: SentKey) -> bool:
-        return str(key) in self._sent
+        return str(key) in self._sent or str(key) in self._team
 
     def sent_at(self, key: SentKey) -> datetime | None:
-        """When `key` was mailed from this machine, if it was."""
-        stamp = self._sent.get(str(key))
+        """When `key` was mailed (from this machine or, per the shared record, another)."""
+        stamp = self._sent.get(str(key)) or self._team.get(str(key))
         return datetime.fromisoformat(stamp) if stamp else None
 
     def mark_sent(self, key: SentKey, when: datetime | None = None) -> None:
@@ -112,10 +126,13 @@ class Ledger:
         """Record the items of one message in a single atomic write."""
         stamp = (when or datetime.now(UTC)).astimezone().isoformat(timespec="seconds")
         updated = dict(self._sent)
+        keys = list(keys)
         for k in keys:
             updated[str(k)] = stamp
         self._write(updated)
         self._sent = updated
+        if self.shared is not None:
+            self._append_shared([f"{k}\t{stamp}\n" for k in keys])
 
     @contextlib.contextmanager
     def lock(self, timeout: float = 300.0) -> Iterator[None]:
@@ -142,7 +159,38 @@ class Ledger:
 
     # --- storage ------------------------------------------------------------------------
 
+    def _append_shared(self, lines: list[str]) -> None:
+        """One write of whole lines with O_APPEND: a crash leaves whole lines or none."""
+        assert self.shared is not None
+        try:
+            fd = os.open(self.shared, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, "".join(lines).encode("utf-8"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            self.warnings.append(f"the team's sent-record {self.shared} could not be written "
+                                 f"({exc.strerror}); colleagues may mail these reminders again")
+        for line in lines:
+            k, _, stamp = line.rstrip("\n").partition("\t")
+            self._team[k] = stamp
+
+    def _load_shared(self) -> None:
+        self._team = {}
+        if self.shared is None:
+            return
+        try:
+            text = self.shared.read_text("utf-8", "replace")
+        except OSError:
+            return
+        for line in text.splitlines():
+            k, sep, stamp = line.partition("\t")
+            if sep and k.count("|") == 4:  # a torn or foreign line is skipped, never fatal
+                self._team.setdefault(k, stamp)
+
     def _load(self) -> None:
+        self._load_shared()
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
