@@ -1,4 +1,4 @@
-"""The catalog workflow for developers (needs Babel, a test dependency; never imported by cti).
+"""The catalog workflow for developers (Babel; at run time cti only compiles, in locale/po.py).
 
     python -m cti_cli.locale.catalogs update   # extract every string, merge into da/en .po
     python -m cti_cli.locale.catalogs todo     # list Danish messages still to translate
