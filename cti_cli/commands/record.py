@@ -19,19 +19,20 @@ def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
     if ctx.no_commit or not folder.config.team.commit:
         return False
     from cti_cli.team.commit import commit_paths
-    from cti_cli.team.run import repo_root
+    from cti_cli.team.run import repo_and_git_dir
 
-    root = repo_root(folder.root)
-    if root is None:
+    found = repo_and_git_dir(folder.root)
+    if found is None:
         return False
+    root, git_dir = found
     from cti_cli.commands.team import missing_driver, no_driver_warning
 
-    if missing_driver(folder.root, root):  # a fresh clone: a later sync would conflict
+    if missing_driver(folder.root, root, git_dir):  # a fresh clone: a later sync would conflict
         from cti_cli.render import terminal as render
 
         render.warn(no_driver_warning(folder))
     all_trailers = {"Case": path.stem, "Cti-Action": action, **(trailers or {})}
-    result = commit_paths(root, [path], subject, all_trailers)
+    result = commit_paths(root, [path], subject, all_trailers, git_dir=git_dir)
     if not result.ok:
         from cti_cli.render import terminal as render
 

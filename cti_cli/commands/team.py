@@ -129,11 +129,25 @@ def wants_driver(folder_root: Path) -> bool:
                for line in text.splitlines())
 
 
-def missing_driver(folder_root: Path, repo_root: Path) -> bool:
-    """A fresh clone: `.gitattributes` asks for the cti driver, but git config lacks it."""
+def missing_driver(folder_root: Path, repo_root: Path, git_dir: Path | None = None) -> bool:
+    """A fresh clone: `.gitattributes` asks for the cti driver, but git config lacks it.
+
+    With the clone's git folder known, a driver in its own `config` file is found without
+    starting git (the common case on every auto-commit); otherwise git is asked.
+    """
+    if not wants_driver(folder_root):
+        return False
+    if git_dir is not None:
+        try:
+            text = (git_dir / "config").read_text("utf-8", "replace")
+        except OSError:
+            text = ""
+        if re.search(r'^\s*\[merge\s+"cti"\]\s*$(?:\n(?!\s*\[).*)*?^\s*driver\s*=\s*\S', text,
+                     re.MULTILINE):
+            return False
     from cti_cli.team.repo import merge_driver_installed
 
-    return wants_driver(folder_root) and not merge_driver_installed(repo_root)
+    return not merge_driver_installed(repo_root)
 
 
 def no_driver_warning(folder: Folder) -> str:
@@ -230,12 +244,13 @@ def sync(ctx: Ctx, today: date | None = None) -> int:
     What is about to be sent is checked first: a case that fails `cti check` stays here.
     """
     from cti_cli.team import sync as gitsync
-    from cti_cli.team.run import has_remote
+    from cti_cli.team.run import has_remote, repo_and_git_dir
 
     folder = ctx.folder()
-    root = _repo(folder)
+    found = repo_and_git_dir(folder.root)
+    root = found[0] if found else _repo(folder)  # _repo raises the "not in git" error
     w = _words(folder)
-    if missing_driver(folder.root, root) and has_remote(root):
+    if missing_driver(folder.root, root, found[1] if found else None) and has_remote(root):
         # without the driver git merges case files line by line: two notes become a conflict
         raise CtiError(w["sync_no_driver"], hint=w["sync_no_driver_hint"])
     inside = folder.root.resolve().relative_to(root.resolve()).as_posix()

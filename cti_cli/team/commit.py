@@ -18,7 +18,6 @@ from typing import Final
 from cti_cli.team.run import (
     git,
     git_path,
-    nul_list,
     operation_in_progress,
     output,
     relative_path,
@@ -112,8 +111,11 @@ def commit_paths(
     subject: str,
     trailers: Mapping[str, str],
     author: str | None = None,
+    git_dir: Path | None = None,
 ) -> CommitResult:
     """Commit exactly `paths`; other staged or unstaged changes stay as they are.
+
+    `git_dir` (the work tree's git folder, when the caller knows it) spares a `rev-parse`.
 
     Failing to commit is reported, not raised: the caller has already saved the file, and
     the change can be committed later.
@@ -125,26 +127,26 @@ def commit_paths(
     if author is not None and not re.fullmatch(r"[^<>\n]+ <[^<>\n]*>", author):
         raise ValueError("author must look like 'Name <email>'")
     message = _message(subject, trailers)
-    busy = operation_in_progress(root)
+    busy = operation_in_progress(root, git_dir)
     if busy:
         return CommitResult(
             False,
             reason=f"git is in the middle of a {busy}; finish it first "
             f"(after a stopped sync: cti sync) and the change can be committed then",
         )
-    changes = git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *relative)
-    if not nul_list(changes):
-        ignored = git(root, "check-ignore", "-q", "--", *relative, check=False)
-        if ignored.returncode == 0:
-            return CommitResult(False, reason="the file is ignored by .gitignore, so git skips it")
-        return CommitResult(False, reason="nothing to commit: no changes since the last commit")
+    # No `status` first: `add` says when a path is ignored and `commit` when nothing changed,
+    # which keeps an auto-commit at four git processes (issue 14).
     added = git(root, "add", "--all", "--", *relative, check=False)
     if added.returncode != 0:
+        if "ignored by one of your .gitignore" in output(added):
+            return CommitResult(False, reason="the file is ignored by .gitignore, so git skips it")
         return CommitResult(False, reason=f"git could not stage the file:\n{output(added)}")
     command = ["commit", "--quiet", "--file=-"]
     if author is not None:
         command.append(f"--author={author}")
     done = git(root, *command, "--", *relative, input=message.encode(), check=False)
     if done.returncode != 0:
+        if re.search(r"nothing to commit|no changes added", output(done)):
+            return CommitResult(False, reason="nothing to commit: no changes since the last commit")
         return CommitResult(False, reason=_commit_failure(root, done))
     return CommitResult(True, sha=rev(root, "HEAD"))

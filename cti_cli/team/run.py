@@ -35,6 +35,7 @@ __all__ = [
     "output",
     "read_config",
     "relative_path",
+    "repo_and_git_dir",
     "repo_root",
     "rev",
     "stdout_text",
@@ -170,6 +171,21 @@ def locate(root: Path) -> Where:
     symbolic = git(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
     branch = stdout_text(symbolic).strip() if symbolic.returncode == 0 else None
     return Where(git_dir(root), None, branch or None)
+
+
+def repo_and_git_dir(path: str | os.PathLike[str]) -> tuple[Path, Path] | None:
+    """(top of the work tree, its git folder) from one `rev-parse`; None outside git."""
+    start = Path(path)
+    while not start.is_dir() and start != start.parent:
+        start = start.parent
+    try:
+        done = git(start, "rev-parse", "--show-toplevel", "--absolute-git-dir", check=False)
+    except GitError:
+        return None
+    lines = stdout_text(done).splitlines()
+    if done.returncode != 0 or len(lines) < 2 or not lines[0]:
+        return None
+    return Path(lines[0]), Path(lines[1])
 
 
 def read_config(root: Path, pattern: str) -> dict[str, str]:
