@@ -329,3 +329,75 @@ def test_two_machines_mail_each_reminder_once(driver: None, person: People, tmp_
         assert "sent-reminders.log merge=union" in (bo / ".gitattributes").read_text("utf-8")
     finally:
         server.stop()
+
+
+def test_same_id_offline_two_citizens_stay_two_cases(driver: None, person: People,
+                                                     tmp_path: Path) -> None:
+    """Issue 16: both run `cti new` offline and get the same id; sync renumbers ours."""
+    anna, bo, _ = two_workers(person, tmp_path)
+    made_a = person("anna", "new", "--initials", "AA", "--worker", "anna", "--group",
+                    "homelessness", "--transition-date", "2026-03-01", "--date", "2026-02-11",
+                    cwd=anna)
+    made_b = person("bo", "new", "--initials", "BB", "--worker", "bo", "--group",
+                    "psychiatric", "--transition-date", "2026-04-01", "--date", "2026-02-12",
+                    cwd=bo)
+    same = made_a.out.strip()
+    assert same == made_b.out.strip()
+    assert person("bo", "log", same, "Bos note", "--date", "2026-03-03", cwd=bo).code == 0
+    assert person("anna", "sync", cwd=anna).code == 0
+    result = person("bo", "sync", cwd=bo)
+    assert result.code == 0, result.output
+    new = re.search(r"hedder nu (\S+):", result.out)
+    assert new, result.out
+    renamed = new.group(1)
+    mine = yaml.safe_load((bo / "cases" / f"{renamed}.yaml").read_text("utf-8"))
+    theirs = yaml.safe_load((bo / "cases" / f"{same}.yaml").read_text("utf-8"))
+    assert (mine["id"], mine["citizen"]["initials"]) == (renamed, "BB")
+    assert [c["note"] for c in mine["contacts"]] == ["Bos note"]
+    assert (theirs["citizen"]["initials"], theirs.get("contacts", [])) == ("AA", [])
+    assert person("anna", "sync", cwd=anna).code == 0
+    assert (anna / "cases" / f"{renamed}.yaml").is_file()
+    assert person("anna", "check", cwd=anna).code == 0
+    assert f"{renamed}: log" in git(bo, "log", "-3", "--format=%s")
+
+
+def test_merge_driver_refuses_two_citizens_in_one_file() -> None:
+    from cti_cli.team.merge import TwoCitizens, merge_texts
+
+    one = "id: 2026-005\ncitizen:\n  initials: AA\ntarget_group: homelessness\n"
+    two = "id: 2026-005\ncitizen:\n  initials: BB\ntarget_group: homelessness\n"
+    with pytest.raises(TwoCitizens):
+        merge_texts("", one, two)
+    assert merge_texts("", one, one + "plan: x\n").clean  # the same citizen merges
+
+
+def test_concurrent_advance_and_close_is_a_conflict_in_words(driver: None, person: People,
+                                                             tmp_path: Path) -> None:
+    """Issue 16: never a silently invalid file, never pushed."""
+    anna, bo, case = two_workers(person, tmp_path)
+    advanced = person("anna", "advance", case, "--force", "--reason", "Flytning fremrykket",
+                      "--date", "2026-02-20", cwd=anna)
+    assert advanced.code == 0, advanced.output
+    assert person("anna", "sync", cwd=anna).code == 0
+    closed = person("bo", "close", case, "--reason", "declined", "--date", "2026-02-21",
+                    cwd=bo)
+    assert closed.code == 0, closed.output
+    before = git(tmp_path / "team.git", "rev-parse", "HEAD")
+    result = person("bo", "sync", cwd=bo)
+    assert result.code == 1
+    assert "ændret to steder på én gang" in result.err
+    assert git(tmp_path / "team.git", "rev-parse", "HEAD") == before  # nothing pushed
+    assert person("bo", "check", cwd=bo).code == 1  # the markers keep the file unreadable
+
+
+def test_sync_refuses_to_send_a_case_that_fails_check(driver: None, person: People,
+                                                      tmp_path: Path) -> None:
+    anna, _, case = two_workers(person, tmp_path)
+    path = anna / "cases" / f"{case}.yaml"
+    path.write_text(path.read_text("utf-8").replace("worker: anna", "worker: nobody"), "utf-8")
+    git(anna, "commit", "--quiet", "-am", f"{case}: by hand")
+    before = git(tmp_path / "team.git", "rev-parse", "HEAD")
+    result = person("anna", "sync", cwd=anna)
+    assert result.code == 1
+    assert "består ikke `cti check`" in result.err and f"{case}.yaml" in result.err
+    assert git(tmp_path / "team.git", "rev-parse", "HEAD") == before

@@ -64,6 +64,15 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "check_todo": "Ret fejlene med `cti edit SAG` (eller tag ændringen tilbage med "
                       "`cti undo SAG`), og kør `cti sync` igen.",
         "published": "Holdets mappe er nu delt (gren {branch}).",
+        "renumbered": "Din nye sag {old} hedder nu {new}: en kollega havde oprettet en sag "
+                      "om en anden borger med samme nummer.",
+        "course_clash": "  {case}: forløbet blev ændret to steder på én gang (fx rykket til "
+                        "næste fase hos den ene og lukket hos den anden). Vælg ét af de to "
+                        "forløb: behold den ene sides phases, closed og checklists mellem "
+                        "markeringerne, og slet den anden sides.",
+        "two_citizens": "  {case}: du og en kollega har oprettet hver jeres borger med samme "
+                        "nummer; intet er blandet. Opgiv denne synkronisering (se nederst) og "
+                        "kør `cti sync` igen: så får din sag et nyt nummer.",
     },
     "en": {
         "no_driver": "this clone has no merge driver: run `cti init --repair` (otherwise two "
@@ -101,6 +110,15 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "check_todo": "Fix the errors with `cti edit CASE` (or take the change back with "
                       "`cti undo CASE`), then run `cti sync` again.",
         "published": "The team's folder is now shared (branch {branch}).",
+        "renumbered": "Your new case {old} is now {new}: a colleague had created a case for "
+                      "another citizen with the same number.",
+        "course_clash": "  {case}: the course was changed in two places at once (e.g. moved to "
+                        "the next phase by one and closed by the other). Choose one of the two "
+                        "courses: keep one side's phases, closed and checklists between the "
+                        "markers, and delete the other side's.",
+        "two_citizens": "  {case}: you and a colleague each created a different citizen with "
+                        "the same number; nothing was mixed. Give up this sync (see below) and "
+                        "run `cti sync` again: your case then gets a new number.",
     },
 }
 
@@ -175,6 +193,8 @@ def _plural(n: int, w: dict[str, str]) -> str:
 
 def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
     """The report in plain words: what came in (case and who), what went out, what to do."""
+    from cti_cli.team.merge import COURSE_UNIT
+
     lines: list[str] = []
     if report.state == "no-remote":
         return [w["no_remote"]]
@@ -186,6 +206,8 @@ def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
         lines.append(w["got_other"].format(authors=", ".join(report.authors)))
     elif report.state == "synced":
         lines.append(w["nothing_in"])
+    for old, new in report.renumbered:
+        lines.append(w["renumbered"].format(old=old, new=new))
     if report.published:
         lines.append(w["published"].format(branch=report.published))
         if report.detail:
@@ -201,7 +223,14 @@ def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
             case = _case_id(conflict.path)
             if not conflict.fields:
                 lines.append(w["conflict_file"].format(case=case, path=conflict.path))
+            if any(f.path == "citizen" and f.ours == "another citizen" for f in conflict.fields):
+                lines.append(w["two_citizens"].format(case=case))
+                continue
+            if any(f.path in COURSE_UNIT for f in conflict.fields):
+                lines.append(w["course_clash"].format(case=case))
             for field in conflict.fields:
+                if field.path in COURSE_UNIT:
+                    continue
                 lines.append(w["conflict_field"].format(case=case, field=field.path,
                                                         ours=field.ours, theirs=field.theirs))
         lines += [w["conflict_todo"], w["conflict_abort"]]

@@ -31,9 +31,11 @@ from ruamel.yaml.tokens import CommentToken
 from cti_cli.storage.yamlread import OURS_MARKER, SEP_MARKER, THEIRS_MARKER
 
 __all__ = [
+    "COURSE_UNIT",
     "Conflict",
     "MergeError",
     "MergeResult",
+    "TwoCitizens",
     "main",
     "merge_texts",
     "parses",
@@ -49,6 +51,14 @@ _KEYED_BY: Final[dict[str, tuple[str, ...]]] = {
     "appointments": ("date", "time", "with"),
     "phases": ("name",),
 }
+# The course's state: which phase, whether closed, and the gate checklists. A concurrent
+# `advance` and `close` merged key by key gives a file `check` rejects (E203, E205), so when
+# one side moved the course (phases or closed) and the other changed any of it differently,
+# the differing keys are one conflict, explained in words by `cti sync`.
+COURSE_UNIT: Final = ("phases", "closed", "checklists")
+_COURSE_MOVES: Final = ("phases", "closed")
+# What tells two citizens apart in a file both sides added (`cti new` offline, same id).
+_CITIZEN_KEYS: Final = ("citizen", "target_group", "transition")
 _SORTED_BY: Final[dict[str, tuple[str, ...]]] = {
     "contacts": ("date",),
     "appointments": ("date", "time"),
@@ -78,6 +88,10 @@ class MergeResult:
 
 class MergeError(ValueError):
     """A side is not a YAML mapping, so only a line merge can keep everything."""
+
+
+class TwoCitizens(MergeError):
+    """Both sides added the file for different citizens: never merge them into one."""
 
 
 class _Missing:
@@ -319,10 +333,14 @@ class _Merger:
 
     def mapping(self, path: str, base: dict[Any, Any], ours: CommentedMap, theirs: Any) -> None:
         trailing = _detach_trailing(ours)
+        forced = _course_clash(base, ours, theirs) if not path else set()
         for key in [*ours, *(k for k in theirs if k not in ours)]:
             sub = f"{path}.{key}" if path else str(key)
             old = ours.get(key, MISSING)
-            merged = self.value(sub, base.get(key, MISSING), old, theirs.get(key, MISSING))
+            if key in forced:
+                merged: Any = self.conflict(sub, old, theirs.get(key, MISSING))
+            else:
+                merged = self.value(sub, base.get(key, MISSING), old, theirs.get(key, MISSING))
             if merged is MISSING:
                 if old is not MISSING:
                     del ours[key]
@@ -376,6 +394,24 @@ class _Merger:
             if comment is not None:
                 ours.ca.items[index] = comment
         _attach_trailing(ours, trailing)
+
+
+def _course_clash(base: Any, ours: Any, theirs: Any) -> set[str]:
+    """The course keys that must conflict as one unit (see COURSE_UNIT), else none."""
+
+    def unit(data: Any, keys: Sequence[str]) -> list[Any]:
+        return [data.get(k, MISSING) if isinstance(data, dict) else MISSING for k in keys]
+
+    def changed(side: Any, keys: Sequence[str]) -> bool:
+        return not all(_same(a, b) for a, b in zip(unit(side, keys), unit(base, keys),
+                                                    strict=True))
+
+    if not (changed(ours, _COURSE_MOVES) or changed(theirs, _COURSE_MOVES)):
+        return set()
+    if not (changed(ours, COURSE_UNIT) and changed(theirs, COURSE_UNIT)):
+        return set()
+    return {k for k in COURSE_UNIT
+            if not _same(ours.get(k, MISSING), theirs.get(k, MISSING))}
 
 
 def _after(
@@ -473,6 +509,10 @@ def merge_texts(
     theirs_data = _load(yaml, theirs, "their version")
     if _same(theirs_data, base_data):
         return MergeResult(ours, [])  # theirs changed comments or layout only
+    if not base.strip() and not all(
+            _same(ours_data.get(k, MISSING), theirs_data.get(k, MISSING)) for k in _CITIZEN_KEYS):
+        raise TwoCitizens("both sides added this case for different citizens (the same id "
+                          "given twice); merging would mix two people's data")
     merger = _Merger()
     merger.mapping("", base_data, ours_data, theirs_data)
     text = _dump(yaml, ours_data)
@@ -530,6 +570,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         texts = [p.read_text(encoding="utf-8") for p in (base, ours, theirs)]
         result = merge_texts(texts[0], texts[1], texts[2], labels=labels)
+    except TwoCitizens as exc:  # leave OURS as it is: one citizen, no markers, no mix
+        print(f"cti merge-driver: {name}: {exc}", file=sys.stderr)
+        return 1
     except (MergeError, UnicodeDecodeError) as exc:
         print(f"cti merge-driver: {name}: {exc}; merging line by line", file=sys.stderr)
         return _merge_lines(base, ours, theirs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +12,10 @@ from typing import Final, Literal
 
 from cti_cli.storage.yamlread import has_conflict_markers
 from cti_cli.team.commit import commit_paths
-from cti_cli.team.merge import Conflict, MergeError, merge_texts, parses
+from cti_cli.team.merge import Conflict, MergeError, TwoCitizens, merge_texts, parses
 from cti_cli.team.run import (
     CASE_FILE,
+    GitError,
     git,
     git_path,
     locate,
@@ -77,6 +79,7 @@ class SyncReport:
     push_problem: str = ""  # "refused" | "behind" | "other" when a push failed
     detail: str = ""  # the remote's or git's own words about it
     published: str = ""  # the branch a first sync created on an empty shared repository
+    renumbered: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
 
     @property
     def ok(self) -> bool:
@@ -133,6 +136,8 @@ def _case_conflicts(root: Path) -> list[CaseConflict]:
         if CASE_FILE.search(relative) and ours is not None and theirs is not None:
             try:
                 fields = merge_texts(base or "", ours, theirs).conflicts
+            except TwoCitizens:
+                fields = [Conflict("citizen", "another citizen", "another citizen")]
             except MergeError:
                 fields = []
         found.append(CaseConflict(relative, fields))
@@ -410,6 +415,65 @@ def point_remote_head(root: Path, remote: str, branch: str, mend: bool = True) -
     return ""
 
 
+def _renumber_clashes(root: Path, tracking: str, branch: str) -> list[tuple[str, str]]:
+    """Give our new cases a free id where a colleague's new case (another citizen) took it.
+
+    Two workers offline both ran `cti new` and got the same id. Our commits are not shared
+    yet, so they are rewritten before the rebase as if our case had had the next free id
+    all along (file, `id:`, commit subjects and `Case:` trailers); a rebase could not do
+    it later without replaying our notes onto the colleague's citizen.
+    """
+    base = stdout_text(git(root, "merge-base", "HEAD", tracking, check=False)).strip()
+    if not base:
+        return []
+    added = ("diff", "--name-only", "-z", "--diff-filter=A", base)
+    mine = [p for p in nul_list(git(root, *added, "HEAD")) if CASE_FILE.search(p)]
+    if not mine:
+        return []
+    theirs = set(nul_list(git(root, *added, tracking)))
+    clashes = []
+    for path in (p for p in mine if p in theirs):
+        ours_text = stdout_text(git(root, "show", f"{tracking}:{path}", check=False))
+        my_text = stdout_text(git(root, "show", f"HEAD:{path}", check=False))
+        try:
+            merge_texts("", ours_text, my_text)
+        except TwoCitizens:
+            clashes.append(path)
+        except MergeError:
+            continue
+    if not clashes:
+        return []
+    taken: set[str] = set()
+    for ref in ("HEAD", tracking):
+        names = nul_list(git(root, "ls-tree", "-z", "--name-only", ref, "--",
+                             *{str(Path(p).parent) + "/" for p in clashes}))
+        taken |= {Path(n).stem for n in names}
+    mapping: list[tuple[str, str, str]] = []
+    for path in clashes:
+        old = Path(path).stem
+        year, _, number = old.partition("-")
+        width = max(len(number), 3)
+        numbers = [int(t.partition("-")[2]) for t in taken
+                   if t.startswith(f"{year}-") and t.partition("-")[2].isdigit()]
+        new = f"{year}-{max(numbers, default=0) + 1:0{width}d}"
+        taken.add(new)
+        mapping.append((path, old, new))
+    steps = []
+    for path, old, new in mapping:
+        renamed = str(Path(path).with_name(new + ".yaml"))
+        expr = r"s/^id:\(.*\)" + old + r"/id:\1" + new + "/"
+        steps.append(f"if [ -f {shlex.quote(path)} ]; then sed -i {shlex.quote(expr)} "
+                     f"{shlex.quote(path)} && mv {shlex.quote(path)} {shlex.quote(renamed)}; fi")
+    tree = "; ".join(steps)
+    message = "sed " + " ".join(f"-e {shlex.quote(f's/{old}/{new}/g')}" for _, old, new in mapping)
+    done = git(root, "filter-branch", "-f", "--tree-filter", tree, "--msg-filter", message,
+               "--", f"{base}..HEAD", check=False, env={"FILTER_BRANCH_SQUELCH_WARNING": "1"})
+    git(root, "update-ref", "-d", f"refs/original/refs/heads/{branch}", check=False)
+    if done.returncode != 0:
+        raise GitError(f"could not give the new case a free id: {output(done)}")
+    return [(old, new) for _, old, new in mapping]
+
+
 def sync(repo_root: str | os.PathLike[str], verify: Verify | None = None,
          folder: str = "", team_files: Sequence[str] = ()) -> SyncReport:
     """Pull colleagues' commits (rebasing ours on top, through the merge driver), then push.
@@ -490,6 +554,12 @@ def sync(repo_root: str | os.PathLike[str], verify: Verify | None = None,
         split = split_problem(root, remote, branch, remote_branch, branches, folder)
         if split:
             return SyncReport("split", split, remote)
+    renumbered = _renumber_clashes(root, tracking, branch) if ahead else []
+    if renumbered:
+        report = sync(root, verify, folder, team_files)
+        return SyncReport(report.state, report.message, report.remote, report.changed,
+                          report.authors, report.pushed, report.unpushed, report.conflicts,
+                          report.push_problem, report.detail, report.published, renumbered)
     rebased = git(root, "rebase", "--quiet", tracking, check=False,
                   env={"GIT_EDITOR": "true", "GIT_REFLOG_ACTION": "cti sync"})
     if rebased.returncode != 0:
