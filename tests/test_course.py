@@ -51,7 +51,12 @@ def test_complete_nine_month_course_through_the_cli(cti: Any, plain_folder: Path
            "herberget", day=date(2025, 1, 8))
     c.step("tick", "c1", "contact_agreement", day=date(2025, 1, 15))
     c.step("advance", "c1", day=date(2025, 2, 3))
-    c.step("document", "c1", "start", day=date(2025, 2, 3))
+    first = plain_folder.parent / "start.yaml"
+    first.write_text("domains: {housing: 2, economy: 2}\nfidelity: {own_wishes: yes}\n")
+    later = plain_folder.parent / "later.yaml"
+    later.write_text("domains: {housing: 4, economy: 3}\ngoals: {g1: 5, g2: 4}\n"
+                     "own_view: Det går bedre.\nfidelity: {own_wishes: yes}\n")
+    c.step("document", "c1", "start", "--form", first, day=date(2025, 2, 3))
     # phase 1: weekly, an hour; goals, network and checklist as the weeks go
     steps: list[tuple[date, tuple[str, ...]]] = [
         (d, ("log", "c1", "Hjemmebesøg", "--minutes", "60"))
@@ -70,7 +75,7 @@ def test_complete_nine_month_course_through_the_cli(cti: Any, plain_folder: Path
     for d, args in sorted(steps, key=lambda s: s[0]):
         c.step(*args, day=d)
     c.step("advance", "c1", day=date(2025, 5, 3))
-    c.step("document", "c1", "month3", day=date(2025, 5, 3))
+    c.step("document", "c1", "month3", "--form", later, day=date(2025, 5, 3))
     # phase 2: every second week
     steps = [(d, ("log", "c1", "Opfølgning", "--minutes", "60"))
              for d in mondays(date(2025, 5, 5), date(2025, 8, 3), 2)]
@@ -79,7 +84,7 @@ def test_complete_nine_month_course_through_the_cli(cti: Any, plain_folder: Path
     for d, args in sorted(steps, key=lambda s: s[0]):
         c.step(*args, day=d)
     c.step("advance", "c1", day=date(2025, 8, 3))
-    c.step("document", "c1", "month6", day=date(2025, 8, 3))
+    c.step("document", "c1", "month6", "--form", later, day=date(2025, 8, 3))
     # phase 3: monthly; handover talks a month before the end
     steps = [(d, ("log", "c1", "Månedligt møde", "--minutes", "60"))
              for d in mondays(date(2025, 8, 4), date(2025, 11, 3), 4)]
@@ -94,7 +99,7 @@ def test_complete_nine_month_course_through_the_cli(cti: Any, plain_folder: Path
     for d, args in sorted(steps, key=lambda s: s[0]):
         c.step(*args, day=d)
     c.step("close", "c1", "--reason", "completed", day=date(2025, 11, 3))
-    c.step("document", "c1", "closure", day=date(2025, 11, 3))
+    c.step("document", "c1", "closure", "--form", later, day=date(2025, 11, 3))
 
     data = c.data()
     assert [(p["name"], str(p["start"])) for p in data["phases"]] == [

@@ -3,6 +3,7 @@ appointments, documentation and the timeline."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -188,18 +189,26 @@ def document(
     case: Case,
     point: Annotated[str, typer.Argument(help="start | month3 | month6 | closure")],
     day: Date = None,
+    form: Annotated[Path | None, typer.Option(
+        "--form", help="Read the form's answers from this YAML file (the keys the case file "
+        "stores: domains, goals, own_view, fidelity) instead of asking.", dir_okay=False)]
+    = None,
     no_commit: NoCommit = False,
 ) -> int:
-    """Record that a documentation point's forms are filled in.
+    """Fill in a documentation point's form: ratings of the life domains, progress on the
+    goals, the citizen's own view and the fidelity items.
+
+    On a terminal the questions are asked one by one, with the last answers as defaults.
 
     \b
     Example:
       cti document 2026-004 month3 --date 2026-06-02
+      cti document 2026-012 month3 --form answers.yaml
     """
-    from cti_cli.commands.course import document as run
+    from cti_cli.commands.document import document as run
 
     CTX.no_commit = no_commit
-    return run(CTX, case, point, day=day)
+    return run(CTX, case, point, day=day, form_file=form)
 
 
 @app.command()

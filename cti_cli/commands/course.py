@@ -7,7 +7,6 @@ the pure module so `check` and the commands cannot disagree about the method.
 from __future__ import annotations
 
 import json
-import sys
 import textwrap
 from datetime import date, datetime
 from typing import Any
@@ -18,7 +17,7 @@ from cti_cli.commands.record import record
 from cti_cli.core import course
 from cti_cli.core.errors import RuleViolation, UsageError
 from cti_cli.core.method import Method, load_method
-from cti_cli.core.model import DOC_POINTS, DOMAINS, Case
+from cti_cli.core.model import DOMAINS, Case
 from cti_cli.render import terminal as render
 from cti_cli.storage import append, edit, store
 from cti_cli.storage.edit import Editor
@@ -252,22 +251,6 @@ def _open_case(case: Case, _entry: Any) -> None:
     if not case.is_open:
         raise RuleViolation(f"case {case.id} is closed",
                                    hint="a closed course takes no appointments")
-
-
-def document(ctx: Ctx, ref: str, point: str, *, day: str | None) -> int:
-    point = _choice(point, DOC_POINTS, "POINT")
-    folder, path, _method, _lang = _setup(ctx, ref)
-    when = _past(day)
-    with edit.editing(folder, path) as editor:
-        recorded = editor.case.documentation.get(point)  # type: ignore[call-overload]
-        if recorded is not None:
-            sys.stderr.write(f"{editor.case.id}: {point} was already recorded on {recorded}\n")
-            return 0
-        _section_map(editor, "documentation")[point] = when
-        editor.changed = True
-    record(ctx, folder, path, action="document", subject=f"{editor.case.id}: document {point}",
-           trailers={"Phase": editor.case.phase})
-    return 0
 
 
 # -- timeline ---------------------------------------------------------------------------------

@@ -87,6 +87,46 @@ class Domain(_Texts):
 class DocumentationPoint(_Texts):
     offset_third: int | None = Field(ge=0)
     """Thirds of the course after phase-1 start; None means at closure (also an early one)."""
+    form: str | None = None
+    """The form filled in at this point (an id of ``forms``)."""
+
+
+class Anchor(_Texts):
+    value: int
+
+
+class DomainQuestions(_Frozen):
+    question: _Texts
+    anchors: tuple[Anchor, ...]
+
+    @property
+    def low(self) -> int:
+        return min(a.value for a in self.anchors)
+
+    @property
+    def high(self) -> int:
+        return max(a.value for a in self.anchors)
+
+
+class GoalQuestions(_Frozen):
+    question: _Texts
+    min: int = 0
+    max: int = 10
+
+
+class FidelityItem(_Texts):
+    id: str = Field(pattern=r"^[a-z0-9_]{1,64}$")
+    source: str = Field(min_length=1)
+
+
+class Form(_Texts):
+    """One version of a documentation form; its id (``status/1``) never changes meaning."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*/[0-9]+$")
+    domains: DomainQuestions
+    goals: GoalQuestions
+    own_view: _Texts
+    fidelity: tuple[FidelityItem, ...] = ()
 
 
 class Transition(_Texts):
@@ -125,6 +165,7 @@ class Method(_Frozen):
     target_groups: dict[str, TargetGroup]
     ends: dict[str, End]
     caseload: Caseload
+    forms: tuple[Form, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Method:
@@ -171,6 +212,18 @@ class Method(_Frozen):
             if it.id == item_id:
                 return it
         raise KeyError(f"unknown item {item_id!r} in gate {gate_id!r}")
+
+    def form(self, form_id: str) -> Form:
+        for f in self.forms:
+            if f.id == form_id:
+                return f
+        known = ", ".join(f.id for f in self.forms)
+        raise KeyError(f"unknown form {form_id!r}; known: {known}")
+
+    def form_for(self, point: str) -> Form | None:
+        """The form filled in at a documentation point (None when the method names none)."""
+        spec = self.documentation.get(point)
+        return None if spec is None or spec.form is None else self.form(spec.form)
 
     def domains_for(self, target_group: str) -> tuple[str, ...]:
         return self.target_groups[target_group].domains
@@ -231,6 +284,22 @@ def _consistency_problems(m: Method) -> list[tuple[str, str]]:
     for doc_id, doc in m.documentation.items():
         if doc.offset_third is not None and doc.offset_third >= m.course.thirds:
             problems.append((f"documentation.{doc_id}.offset_third", "after the planned end"))
+    form_ids = [f.id for f in m.forms]
+    for doc_id, doc in m.documentation.items():
+        if doc.form is not None and doc.form not in form_ids:
+            problems.append((f"documentation.{doc_id}.form", f"unknown form {doc.form!r}"))
+    for form in m.forms:
+        ids = [i.id for i in form.fidelity]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            problems.append((f"forms[{form.id}].fidelity", f"duplicate item ids {dupes}"))
+        values = [a.value for a in form.domains.anchors]
+        if sorted(values) != list(range(min(values, default=1), max(values, default=0) + 1)):
+            problems.append((f"forms[{form.id}].domains.anchors",
+                             "the anchors must be the steps of one scale, e.g. 1 to 5"))
+    dup_forms = sorted({i for i in form_ids if form_ids.count(i) > 1})
+    if dup_forms:
+        problems.append(("forms", f"duplicate form ids {dup_forms}"))
     if "completed" not in m.ends:
         problems.append(("ends", "must include 'completed'"))
     return problems

@@ -205,6 +205,39 @@ ChecklistMark = ISODate | NotApplicable
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
 
 
+FidelityAnswer = Literal["yes", "no", "partly"]
+FIDELITY_ANSWERS: tuple[str, ...] = get_args(FidelityAnswer)
+FormId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*/[0-9]+$")]
+GoalRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+Rating = Annotated[int, Field(strict=True, ge=1, le=5)]
+GoalProgress = Annotated[int, Field(strict=True, ge=0, le=10)]
+
+
+class Documentation(Model):
+    """A documentation point with its form's answers (p.17, p.20, p.22); the keys are the
+    same in a `--form` answers file."""
+
+    date: ISODate
+    form: FormId | None = Field(default=None, description="The form and its version, e.g. "
+                                "status/1.")
+    domains: dict[Domain, Rating] = Field(default_factory=dict,
+                                          description="Each life domain rated 1-5.")
+    goals: dict[GoalRef, GoalProgress] = Field(default_factory=dict,
+                                               description="Each active goal's progress 0-10.")
+    own_view: Text | None = Field(default=None, description="The citizen's own view.")
+    fidelity: dict[ItemId, FidelityAnswer] = Field(
+        default_factory=dict, description="The worker's answers to the form's fidelity items.")
+
+
+#: A bare date (older files, or a point recorded without a form) or a point with answers.
+DocEntry = ISODate | Documentation
+
+
+def doc_date(entry: date | Documentation) -> date:
+    """The day a documentation point was recorded, whichever shape it has."""
+    return entry if isinstance(entry, date) else entry.date
+
+
 class Closed(Model):
     date: ISODate
     reason: CloseReason | None = None
@@ -236,7 +269,7 @@ class Case(Model):
     network: list[NetworkPerson] = Field(default_factory=list)
     handover: Handover | None = None
     checklists: dict[GateName, dict[ItemId, ChecklistMark]] = Field(default_factory=dict)
-    documentation: dict[DocPoint, ISODate] = Field(default_factory=dict)
+    documentation: dict[DocPoint, DocEntry] = Field(default_factory=dict)
     closed: Closed | None = None
     transfers: list[Transfer] = Field(default_factory=list)
 

@@ -23,6 +23,8 @@ and the team; E3xx/W3xx the CTI method (errors break it, warnings drift from it)
     W305  a completed course with no handover plan
     W306  a checklist id the method does not know (did-you-mean)
     W307  a documentation point passed without being recorded (p.17, p.20, p.22)
+    W308  a documentation point recorded as a bare date, without a form's answers
+    W309  form answers that do not fit: unknown form, goal, domain or fidelity item
     W401  text that looks like a CPR number (data minimisation; the number is not shown)
 
 Rules that need the method skip themselves when `ctx.method` is None (`check` always passes
@@ -41,7 +43,7 @@ from typing import Any
 
 from cti_cli.core.course import MAX_GOALS, MIN_GOALS, active_goals, phase_spans
 from cti_cli.core.findings import Severity
-from cti_cli.core.model import DOC_POINTS, PHASES, Case
+from cti_cli.core.model import DOC_POINTS, PHASES, Case, doc_date
 from cti_cli.core.privacy import has_cpr
 from cti_cli.core.schedule import Schedule, add_months, earliest_d0, plan
 
@@ -126,8 +128,10 @@ def _dated_past(case: Case) -> Iterator[tuple[Loc, date, str]]:
         for item, mark in items.items():
             if isinstance(mark, date):
                 yield ("checklists", gate, item), mark, f"checklist item '{item}'"
-    for point, d in case.documentation.items():
-        yield ("documentation", point), d, f"documentation point '{point}'"
+    for point, entry in case.documentation.items():
+        loc: Loc = ("documentation", point) if isinstance(entry, date) else (
+            "documentation", point, "date")
+        yield loc, doc_date(entry), f"documentation point '{point}'"
     if case.closed is not None:
         yield ("closed", "date"), case.closed.date, "closing"
     for i, t in enumerate(case.transfers):
@@ -374,6 +378,49 @@ def documentation_points(ctx: RuleContext) -> Iterator[Issue]:
                         f"fill in the forms and run `cti document {case.id} {point}`")
 
 
+def documentation_forms(ctx: RuleContext) -> Iterator[Issue]:
+    """A point's form answers: present (W308) and fitting the form and the case (W309)."""
+    case, method = ctx.case, ctx.method
+    for point, entry in case.documentation.items():
+        if isinstance(entry, date) or entry.form is None:
+            loc: Loc = ("documentation", point) if isinstance(entry, date) else (
+                "documentation", point, "date")
+            yield Issue(loc, "W308", "warning",
+                        f"documentation point '{point}' has no form's answers",
+                        f"fill in the form with `cti document {case.id} {point}` "
+                        "(asks the questions; --form FILE reads them from a file)")
+            continue
+        if method is None:
+            continue
+        try:
+            form = method.form(entry.form)
+        except KeyError:
+            known = ", ".join(f.id for f in method.forms)
+            yield Issue(("documentation", point, "form"), "W309", "warning",
+                        f"unknown form '{entry.form}'", f"forms: {known}")
+            continue
+        domains = set(method.domains_for(case.target_group))
+        for d in entry.domains:
+            if d not in domains:
+                yield Issue(("documentation", point, "domains", d), "W309", "warning",
+                            f"'{d}' is not a life domain of the target group "
+                            f"{case.target_group}", "domains: " + ", ".join(sorted(domains)))
+        goal_ids = {g.id for g in case.goals}
+        for g in entry.goals:
+            if g not in goal_ids:
+                yield Issue(("documentation", point, "goals", g), "W309", "warning",
+                            f"goal '{g}' is not a goal of this case",
+                            "goals: " + (", ".join(sorted(goal_ids)) or "none yet"))
+        items = {it.id for it in form.fidelity}
+        for item in entry.fidelity:
+            if item not in items:
+                close = difflib.get_close_matches(item, list(items), n=1)
+                yield Issue(("documentation", point, "fidelity", item), "W309", "warning",
+                            f"'{item}' is not a fidelity item of form {form.id}",
+                            f"did you mean '{close[0]}'?" if close
+                            else "items: " + ", ".join(sorted(items)))
+
+
 def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
     if isinstance(value, str):
         yield loc, value
@@ -413,6 +460,7 @@ RULES: list[tuple[str, Rule]] = [
     ("closed-reason", closed_reason),
     ("checklist-marks", checklist_marks),
     ("documentation-points", documentation_points),
+    ("documentation-forms", documentation_forms),
     ("no-cpr-in-text", no_cpr_in_text),
 ]
 

@@ -34,8 +34,8 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    model: Any = Case
+def _model_at(loc: tuple[Any, ...], root: type[BaseModel] = Case) -> type[BaseModel] | None:
+    model: Any = root
     for part in loc:
         if isinstance(part, int) or model is None:
             continue
@@ -50,8 +50,8 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    model = _model_at(loc)
+def _allowed_keys(loc: tuple[Any, ...], root: type[BaseModel] = Case) -> list[str]:
+    model = _model_at(loc, root)
     if model is None:
         return []
     return [f.alias or n for n, f in model.model_fields.items()]
@@ -64,7 +64,7 @@ def clean_loc(loc: Any) -> tuple[Any, ...]:
         "[" in p or p[:1].isupper() or p in ("bool", "int", "str"))))
 
 
-def _message(err: Any) -> tuple[str, str, str | None]:
+def _message(err: Any, root: type[BaseModel] = Case) -> tuple[str, str, str | None]:
     """(code, message, hint) for one pydantic error, without the input value."""
     kind = err["type"]
     loc = clean_loc(err["loc"])
@@ -72,7 +72,7 @@ def _message(err: Any) -> tuple[str, str, str | None]:
     msg = err["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        choices = _allowed_keys(loc[:-1])
+        choices = _allowed_keys(loc[:-1], root)
         close = difflib.get_close_matches(key, choices, n=1)
         hint = (f"did you mean '{close[0]}'?" if close
                 else f"allowed here: {', '.join(choices)}" if choices else None)
@@ -112,8 +112,17 @@ def validate(parsed: Parsed, path: str) -> tuple[Case | None, list[Finding]]:
         return None, [Finding(path, 1, 1, "E100", "error", f"the case file is {what}",
                               "a case file is a mapping with id, citizen, target_group, "
                               "worker, transition and phases: see `cti new`")]
+    return validate_model(Case, data, parsed, path)
+
+
+M = typing.TypeVar("M", bound=BaseModel)
+
+
+def validate_model(model: type[M], data: Any, parsed: Parsed,
+                   path: str) -> tuple[M | None, list[Finding]]:
+    """Any part of the file format (a case, a form's answers) with findings at their lines."""
     try:
-        return Case.model_validate(data), []
+        return model.model_validate(data), []
     except ValidationError as exc:
         findings = []
         errors = exc.errors(include_input=False, include_url=False)
@@ -125,7 +134,7 @@ def validate(parsed: Parsed, path: str) -> tuple[Case | None, list[Finding]]:
             if loc in seen and err["type"] not in ("extra_forbidden", "missing"):
                 continue  # one message per place
             seen.add(loc)
-            code, message, hint = _message(err)
+            code, message, hint = _message(err, model)
             on_key = err["type"] in ("extra_forbidden", "missing")
             line, col = parsed.position(loc if err["type"] != "missing" else loc[:-1],
                                         key=on_key)
