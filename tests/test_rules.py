@@ -30,6 +30,9 @@ def case(**changes: Any) -> Case:
         "documentation": {"start": D0},
     }
     data.update(changes)
+    # documentation points carry their form's answers (a bare date warns W308)
+    data["documentation"] = {p: {"date": v, "form": "status/1"} if isinstance(v, date) else v
+                             for p, v in data["documentation"].items()}
     return Case.model_validate(data)
 
 
@@ -295,7 +298,7 @@ goals:
   - {id: g2, text: b, domain: economy}
   - {id: g3, text: c, domain: network}
   - {id: g4, text: d, domain: mental_health}
-documentation: {start: 2025-02-03}
+documentation: {start: {date: 2025-02-03, form: status/1}}
 """
     (plain_folder / "cases" / "c9.yaml").write_text(text, "utf-8")
     r = cti("-C", plain_folder, "check", "--date", "2025-02-20", cwd=plain_folder)
