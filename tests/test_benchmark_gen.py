@@ -8,11 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import Runner
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
-from gen import make_folder  # noqa: E302
+from gen import make_folder
 
 
 @pytest.mark.parametrize("share", [0.1, 0.83])

@@ -46,7 +46,7 @@ def example_board(**team: object) -> Board:
     config = folder.config
     if team:
         config = config.model_copy(update={"team": config.team.model_copy(update=team)})
-    cases = [e.case for e in scan.load_all(folder) if e.case is not None]
+    cases = [e.facts for e in scan.load_all(folder) if e.facts is not None]
     return build_board(cases, date.fromisoformat(DAY), config=config,
                        method=load_method(EXAMPLES / "method.yaml"))
 
@@ -81,7 +81,7 @@ def test_a_course_behind_its_plan_and_one_ahead(cti: Runner, plain_folder: Path)
         run("advance", case_id, "--force", "--reason", "test", "--date", "2025-02-03")
     run("advance", "early", "--force", "--reason", "test", "--date", "2025-03-03")
     folder = store.open_folder(plain_folder)
-    cases = [e.case for e in scan.load_all(folder) if e.case is not None]
+    cases = [e.facts for e in scan.load_all(folder) if e.facts is not None]
     board = build_board(cases, date(2025, 5, 13), config=folder.config,
                         method=load_method(plain_folder / "method.yaml"))
     rows = {r.case: r for r in board.rows}

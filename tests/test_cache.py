@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cti_cli.core.facts import facts_of
 from cti_cli.core.model import CASE_ID_PATTERN
 from cti_cli.storage import cache, scan, store
 from cti_cli.storage.fastappend import insert_entry
@@ -61,7 +62,7 @@ def _make(root: Path, n: int = 3) -> list[Path]:
 
 
 def _ids(folder: store.Folder, **kw: bool) -> list[tuple[str, int]]:
-    return [(e.path.stem, e.summary["contacts"] if e.summary else -1)
+    return [(e.path.stem, e.facts.contacts if e.facts else -1)
             for e in scan.load_all(folder, **kw)]
 
 
@@ -77,12 +78,41 @@ def test_cache_is_used_and_equals_a_fresh_read(plain_folder: Path,
     assert cache.load(folder.state_dir).keys() == {f"2026-00{i}.yaml" for i in (1, 2, 3)}
     monkeypatch.setattr(scan, "load_entry", lambda *a, **k: pytest.fail("not cached"))
     again = scan.load_all(folder, open_only=True)
-    assert [e.case for e in again] == [e.case for e in first]
-    for a, b in zip(again, first, strict=True):
-        assert a.case is not None and b.case is not None
-        assert a.case.model_dump() == b.case.model_dump()
-        assert a.case.model_fields_set == b.case.model_fields_set
-        assert a.case.contacts[0].with_ == ["citizen"]
+    assert [e.facts for e in again] == [e.facts for e in first]
+    assert all(e.case is None for e in again)  # no model is built from the cache
+    fresh = store.read_case(plain_folder / "cases" / "2026-001.yaml").case
+    assert again[0].facts == facts_of(fresh)
+    assert again[0].facts is not None and again[0].facts.last_contact == date(2026, 2, 11)
+
+
+def test_cache_size_grows_with_cases_not_contacts(plain_folder: Path) -> None:
+    """A case with 400 contacts costs the cache what a case with one does."""
+    p = _make(plain_folder, 1)[0]
+    folder = open_folder(plain_folder)
+    scan.load_all(folder)
+    cache_file = folder.state_dir / cache.CACHE_DIR / cache.CACHE_FILE
+    small = cache_file.stat().st_size
+    many = "".join(f"- date: 2026-02-{11 + i % 15}\n  minutes: 30\n" for i in range(400))
+    p.write_text(CASE.format(id=p.stem).replace("# hører til planen", many), "utf-8")
+    os.utime(p, (OLD, OLD))
+    (entry,) = scan.load_all(folder)
+    assert entry.facts is not None and entry.facts.contacts == 401
+    assert cache_file.stat().st_size - small < 20
+
+
+def test_a_past_day_counts_no_later_contact(plain_folder: Path) -> None:
+    """Reports for a past `--date` see the last contact on or before it, cached or not."""
+    p = _make(plain_folder, 1)[0]
+    p.write_text(CASE.format(id=p.stem).replace(
+        "# hører til planen", "- date: 2026-03-20\n  minutes: 30\n"), "utf-8")
+    os.utime(p, (OLD, OLD))
+    folder = open_folder(plain_folder)
+    for _run in ("cold", "warm"):
+        (entry,) = scan.load_all(folder, as_of=date(2026, 3, 1))
+        assert entry.facts is not None
+        assert (entry.facts.last_contact, entry.facts.contacts) == (date(2026, 2, 11), 1)
+    (entry,) = scan.load_all(folder)
+    assert entry.facts is not None and entry.facts.last_contact == date(2026, 3, 20)
 
 
 @pytest.mark.parametrize("change", ["byte", "touch", "same_size", "delete", "corrupt",

@@ -24,14 +24,14 @@ def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool) -> int:
         method = load_method(folder.root / "method.yaml")
     except MethodError as exc:
         raise CtiError(str(exc), hint="fix the team's method.yaml") from None
-    entries = scan.load_all(folder, open_only=True, progress=progress_bar)
+    entries = scan.load_all(folder, open_only=True, as_of=today, progress=progress_bar)
     for entry in entries:
-        if entry.case is None:
+        if entry.facts is None:
             print(f"cti board: {folder.rel(entry.path)} cannot be read, so it is not on the "
                   "board: run `cti check`", file=sys.stderr)
-    cases = [e.case for e in entries if e.case is not None]
+    records = [e.facts for e in entries if e.facts is not None]
     config = folder.config
-    result = build_board(cases, today, config=config, method=method)
+    result = build_board(records, today, config=config, method=method)
     if as_json:
         data = {
             "today": today.isoformat(),

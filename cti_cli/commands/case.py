@@ -13,6 +13,7 @@ from cti_cli.core.errors import CtiError, UsageError
 from cti_cli.storage import append, edit, store
 
 if TYPE_CHECKING:  # the model loads where a command validates, not for `list`
+    from cti_cli.core.facts import CaseFacts
     from cti_cli.core.model import Case
 
 
@@ -122,9 +123,9 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
     from cti_cli.render import terminal as render
     from cti_cli.storage import scan
 
-    entries = scan.load_all(folder, cases=False, progress=progress_bar)
-    bad = [e for e in entries if e.summary is None]
-    rows = [_row(e.summary) for e in entries if e.summary is not None]
+    entries = scan.load_all(folder, progress=progress_bar)
+    bad = [e for e in entries if e.facts is None]
+    rows = [_row(e.facts) for e in entries if e.facts is not None]
     if worker:
         rows = [r for r in rows if r["worker"] == worker]
     if phase:
@@ -147,16 +148,16 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
     return 0
 
 
-def _row(summary: dict[str, Any]) -> dict[str, Any]:
-    last = summary["last_contact"]
+def _row(facts: CaseFacts) -> dict[str, Any]:
+    last = facts.last_contact
     return {
-        "id": summary["id"],
-        "initials": summary["initials"],
-        "worker": summary["worker"],
-        "target_group": summary["target_group"],
-        "phase": summary["phase"],
-        "phase_start": summary["phase_start"].isoformat(),
-        "transition_date": summary["transition_date"].isoformat(),
-        "contacts": summary["contacts"],
+        "id": facts.id,
+        "initials": facts.initials,
+        "worker": facts.worker,
+        "target_group": facts.target_group,
+        "phase": facts.phase,
+        "phase_start": facts.phase_started.isoformat(),
+        "transition_date": facts.transition_date.isoformat(),
+        "contacts": facts.contacts,
         "last_contact": last.isoformat() if last else None,
     }

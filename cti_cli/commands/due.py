@@ -52,13 +52,13 @@ def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as
         raise CtiError(str(exc), hint="fix the team's method.yaml") from None
 
     # reminders are for open courses
-    entries = scan.load_all(folder, open_only=True, progress=progress_bar)
+    entries = scan.load_all(folder, open_only=True, as_of=today, progress=progress_bar)
     for entry in entries:
-        if entry.case is None:
+        if entry.facts is None:
             _problem(f"{folder.rel(entry.path)} cannot be read, so it is left out of the "
                      "reminders: run `cti check`")
-    cases = [e.case for e in entries if e.case is not None]
-    items = due_items(cases, today, config=config, method=method, within=within)
+    records = [e.facts for e in entries if e.facts is not None]
+    items = due_items(records, today, config=config, method=method, within=within)
     if worker is not None:
         items = [i for i in items if i.worker == worker]
 

@@ -41,8 +41,9 @@ def parse_period(text: str) -> relativedelta:
 
 def expired(entries: list[scan.Entry], cutoff: date) -> list[Expired]:
     """Closed cases whose closing date lies before `cutoff` (pure)."""
-    out = [Expired(e.case.id, e.case.closed.date, e.path) for e in entries
-           if e.case is not None and e.case.closed is not None and e.case.closed.date < cutoff]
+    out = [Expired(e.facts.id, e.facts.closed_date, e.path) for e in entries
+           if e.facts is not None and e.facts.closed_date is not None
+           and e.facts.closed_date < cutoff]
     return sorted(out, key=lambda x: (x.closed, x.case_id))
 
 
@@ -70,7 +71,7 @@ def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today
                   else relativedelta(years=folder.config.team.retention_years))
         cutoff = today - period
     entries = scan.load_all(folder, progress=progress_bar)
-    unreadable = [e for e in entries if e.case is None]
+    unreadable = [e for e in entries if e.facts is None]
     found = expired(entries, cutoff)
     if unreadable:
         render.warn(f"{len(unreadable)} case file(s) could not be read and are not considered: "

@@ -15,14 +15,16 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from cti_cli.core.course import checklist
-from cti_cli.core.method import Method
-from cti_cli.core.model import Case
+from cti_cli.core.facts import CaseFacts, facts_of
 from cti_cli.core.reminders import COURSE_PHASES, due_items
 from cti_cli.core.schedule import plan
-from cti_cli.core.settings import TeamConfig
+
+if TYPE_CHECKING:
+    from cti_cli.core.method import Method
+    from cti_cli.core.model import Case
+    from cti_cli.core.settings import TeamConfig
 
 # Kinds that are states rather than deadlines: the board shows them in their own columns.
 _NOT_DEADLINES: Final = frozenset({"no_contact", "caseload"})
@@ -89,9 +91,9 @@ def _weeks(days: int) -> int:
     return max(1, math.ceil(days / 7))
 
 
-def _row(case: Case, today: date, config: TeamConfig, method: Method,
+def _row(case: CaseFacts, today: date, config: TeamConfig, method: Method,
          deadlines: dict[str, tuple[date, str, str]]) -> BoardRow:
-    start = case.phases[-1].start
+    start = case.phase_started
     week = max(1, (today - start).days // 7 + 1)
     d0 = case.phase_start("phase1")
     planned_weeks: int | None = None
@@ -99,7 +101,7 @@ def _row(case: Case, today: date, config: TeamConfig, method: Method,
     planned_end: date | None = None
     deviation = 0
     if case.phase in COURSE_PHASES and d0 is not None:
-        sched = plan(d0, case.transition.date, config.team.course_months)
+        sched = plan(d0, case.transition_date, config.team.course_months)
         planned_phase = sched.phase_at(today)
         planned_end = sched.planned_end(case.phase)
         planned_start = sched.planned_start(case.phase)
@@ -115,14 +117,16 @@ def _row(case: Case, today: date, config: TeamConfig, method: Method,
         planned_end = start + timedelta(days=limit)
         planned_weeks = _weeks(limit)
         deviation = max(0, (today - planned_end).days)
-    last = max((c.date for c in case.contacts if c.date <= today), default=None)
-    states = checklist(method, case)
-    applicable = [s for s in states if not (s.conditional and s.na is not None)]
+    from cti_cli.core.method import gate_progress
+
+    last = case.last_contact  # as of `today` (see build_board)
     gate = method.phase(case.phase).gate
+    states = gate_progress(method, gate, case.ticks(gate)) if gate is not None else []
+    applicable = [s for s in states if not (s.conditional and s.na is not None)]
     due = deadlines.get(case.id)
     return BoardRow(
         case=case.id,
-        initials=case.citizen.initials,
+        initials=case.initials,
         worker=case.worker,
         target_group=case.target_group,
         phase=case.phase,
@@ -142,13 +146,15 @@ def _row(case: Case, today: date, config: TeamConfig, method: Method,
     )
 
 
-def build_board(cases: Iterable[Case], today: date, *, config: TeamConfig,
+def build_board(cases: Iterable[CaseFacts | Case], today: date, *, config: TeamConfig,
                 method: Method) -> Board:
     """Rows for the open cases (by worker, then case id) and every worker's caseload.
 
     Workers come in cti.toml's order, then any worker a case names that cti.toml lacks.
+    Records must count no contact after `today`, as `due_items` asks.
     """
-    open_cases = [c for c in cases if c.is_open and c.closed is None]
+    records = (c if isinstance(c, CaseFacts) else facts_of(c, as_of=today) for c in cases)
+    open_cases = [c for c in records if c.active]
     deadlines: dict[str, tuple[date, str, str]] = {}
     items = due_items(open_cases, today, config=config, method=method, within=_LOOKAHEAD_DAYS)
     for item in sorted(items, key=lambda i: i.due):

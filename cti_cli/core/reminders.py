@@ -49,13 +49,16 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
 from cti_cli.core.dueitem import KINDS, NO_CASE, DueItem
-from cti_cli.core.method import Method, missing_items
-from cti_cli.core.model import Case
+from cti_cli.core.facts import CaseFacts, facts_of
 from cti_cli.core.schedule import Schedule, add_months, plan
-from cti_cli.core.settings import TeamConfig
+
+if TYPE_CHECKING:
+    from cti_cli.core.method import Method
+    from cti_cli.core.model import Case
+    from cti_cli.core.settings import TeamConfig
 
 COURSE_PHASES: Final = ("phase1", "phase2", "phase3")
 
@@ -108,7 +111,7 @@ _MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
 
 
 def due_items(
-    cases: Iterable[Case],
+    cases: Iterable[CaseFacts | Case],
     today: date,
     *,
     config: TeamConfig,
@@ -119,12 +122,17 @@ def due_items(
 
     `within` overrides `[reminders] horizon_days`. Sorted by days left, then case id, then
     kind (in `KINDS` order), so output and mail are stable from run to run.
+
+    Runs on the slim records reports read from the cache; a `Case` is turned into one here.
+    A record must not count contacts after `today` (`facts_of(case, as_of=today)`): a
+    `--date` in the past shows that day's view.
     """
     horizon = config.reminders.horizon_days if within is None else within
     if horizon < 0:
         raise ValueError(f"the horizon must be 0 or more days, got {horizon}")
     engine = _Engine(today, today + timedelta(days=horizon), config, method)
-    open_cases = [c for c in cases if c.is_open and c.closed is None]
+    records = (c if isinstance(c, CaseFacts) else facts_of(c, as_of=today) for c in cases)
+    open_cases = [c for c in records if c.active]
     items: list[DueItem] = []
     for case in open_cases:
         items.extend(engine.for_case(case))
@@ -177,10 +185,10 @@ class _Engine:
     def near(self, day: date) -> bool:
         return day <= self.limit
 
-    def item(self, case: Case, kind: str, due: date, text: str, **facts: object) -> DueItem:
+    def item(self, case: CaseFacts, kind: str, due: date, text: str, **facts: object) -> DueItem:
         return DueItem(
             case=case.id,
-            initials=case.citizen.initials,
+            initials=case.initials,
             worker=case.worker,
             kind=kind,
             due=due,
@@ -188,11 +196,11 @@ class _Engine:
             message=self.texts[text].format(due=due, **facts),
         )
 
-    def for_case(self, case: Case) -> list[DueItem]:
+    def for_case(self, case: CaseFacts) -> list[DueItem]:
         items: list[DueItem] = []
         d0 = case.phase_start("phase1")
         if d0 is not None and case.phase in COURSE_PHASES:
-            sched = plan(d0, case.transition.date, self.config.team.course_months)
+            sched = plan(d0, case.transition_date, self.config.team.course_months)
             items += self.phase_end(case, sched)
             items += self.documentation(case, sched)
             items += self.handover_meeting(case, sched)
@@ -205,7 +213,7 @@ class _Engine:
 
     # --- deadlines -----------------------------------------------------------------------
 
-    def phase_end(self, case: Case, sched: Schedule) -> list[DueItem]:
+    def phase_end(self, case: CaseFacts, sched: Schedule) -> list[DueItem]:
         end = sched.planned_end(case.phase)
         if end is None or not self.near(end):
             return []
@@ -216,7 +224,7 @@ class _Engine:
         return [self.item(case, "phase_end", end, "phase_end", phase=self.words[case.phase],
                           next=self.words.get(nxt, nxt))]
 
-    def documentation(self, case: Case, sched: Schedule) -> list[DueItem]:
+    def documentation(self, case: CaseFacts, sched: Schedule) -> list[DueItem]:
         items = []
         for point, spec in self.method.documentation.items():
             if point in case.documentation:
@@ -228,30 +236,29 @@ class _Engine:
                                        point=point))
         return items
 
-    def handover_meeting(self, case: Case, sched: Schedule) -> list[DueItem]:
-        held = case.handover is not None and bool(case.handover.meetings)
+    def handover_meeting(self, case: CaseFacts, sched: Schedule) -> list[DueItem]:
+        held = bool(case.handover_meetings)
         if held or not self.near(sched.handover_by):
             return []
         return [self.item(case, "handover_meeting", sched.handover_by, "handover_meeting",
                           end=sched.end)]
 
-    def checklist(self, case: Case, sched: Schedule) -> list[DueItem]:
+    def checklist(self, case: CaseFacts, sched: Schedule) -> list[DueItem]:
         end = sched.planned_end(case.phase)
         gate_id = self.method.phase(case.phase).gate
         if end is None or gate_id is None or not self.near(end):
             return []
-        # The case model's {na: reason} is duck-typed by missing_items like the method's own.
-        marks: Mapping[str, Any] = {str(k): v for k, v in case.checklists.items()}.get(
-            gate_id, {})
-        missing = missing_items(self.method, gate_id, marks)
+        from cti_cli.core.method import missing_items
+
+        missing = missing_items(self.method, gate_id, case.ticks(gate_id))
         if not missing:
             return []
         text = "checklist" if len(missing) > 1 else "checklist_one"
         return [self.item(case, "checklist", end, text, n=len(missing), gate=gate_id,
                           ids=", ".join(s.id for s in missing))]
 
-    def contact_period(self, case: Case) -> list[DueItem]:
-        start = case.phases[-1].start
+    def contact_period(self, case: CaseFacts) -> list[DueItem]:
+        start = case.phase_started
         limit_days = self.config.reminders.contact_period_days
         due = start + timedelta(days=limit_days)
         if not self.near(due):
@@ -261,14 +268,14 @@ class _Engine:
 
     # --- the day before a meeting --------------------------------------------------------
 
-    def appointment(self, case: Case) -> list[DueItem]:
+    def appointment(self, case: CaseFacts) -> list[DueItem]:
         items = []
         for day in remind_days(self.today):
-            todays = [a for a in case.appointments if a.date == day]
+            todays = [(d, t) for d, t in case.appointments if d == day]
             if not todays:
                 continue
             # Times only: `with`, `place` and `note` are free text and may be personal.
-            times = sorted(a.time for a in todays if a.time)
+            times = sorted(t for _d, t in todays if t)
             shown = (" " + ", ".join(times)) if times else ""
             text = "appointment" if len(todays) == 1 else "appointments"
             items.append(self.item(case, "appointment", day, text, n=len(todays), times=shown))
@@ -276,13 +283,14 @@ class _Engine:
 
     # --- states --------------------------------------------------------------------------
 
-    def no_contact(self, case: Case) -> list[DueItem]:
+    def no_contact(self, case: CaseFacts) -> list[DueItem]:
         rhythm = rhythm_days(case.phase, self.config, self.method)
         if rhythm is None:
             return []
-        # Contacts after `today` do not count: `--date` in the past shows that day's view.
-        last = max((c.date for c in case.contacts if c.date <= self.today), default=None)
-        ref = last if last is not None else case.phases[-1].start
+        # Contacts after `today` do not count: `--date` in the past shows that day's view
+        # (the record was built as of that day, see `due_items`).
+        last = case.last_contact
+        ref = last if last is not None else case.phase_started
         days = (self.today - ref).days
         if days <= rhythm:
             return []
@@ -291,11 +299,11 @@ class _Engine:
         return [self.item(case, "no_contact", due, text, ref=ref, days=days,
                           phase=self.words[case.phase], rhythm=rhythm)]
 
-    def caseload(self, open_cases: list[Case]) -> list[DueItem]:
+    def caseload(self, open_cases: list[CaseFacts]) -> list[DueItem]:
         per_fte = self.config.team.caseload_per_fte
         starts: dict[str, list[date]] = defaultdict(list)
         for case in open_cases:
-            starts[case.worker].append(case.phases[0].start)
+            starts[case.worker].append(case.started)
         items = []
         for worker, days in sorted(starts.items()):
             known = self.config.workers.get(worker)

@@ -1,5 +1,6 @@
 """A cache of validated cases in `.cti/cache` (git-ignored), so reports over thousands of
-files need not parse them again.
+files need not parse them again. It holds each case's slim record (`core/facts.py`: what
+reports need, nothing more), so its size grows with the cases, not with their contacts.
 
 Why this is safe to trust:
 - a record is used only while its file has the same size, mtime_ns and inode as when it
@@ -8,8 +9,9 @@ Why this is safe to trust:
   of the code that decides what a valid case is (model, reader, validation); a cache from
   another version or schema is ignored and rebuilt;
 - the body carries a BLAKE2 checksum; a truncated or corrupt cache is ignored and rebuilt;
-- the body is plain data (dict, list, str, int, date) read by an unpickler that refuses
+- the body is plain data (dict, tuple, str, int, date) read by an unpickler that refuses
   every class but the datetime types, so a planted cache file cannot run code.
+Records are trusted once these hold: they were validated when their file was read.
 
 Stdlib only: `list` over a cached folder never imports pydantic or YAML.
 """
@@ -26,18 +28,19 @@ from typing import Any
 
 from cti_cli.storage import atomic
 
-FORMAT = 1
+FORMAT = 2
 CACHE_DIR = "cache"
-CACHE_FILE = "cases.v1"
-_FINGERPRINT_SOURCES = ("core/model.py", "storage/yamlread.py", "storage/validate.py",
-                        "storage/cache.py", "storage/store.py", "storage/scan.py")
+CACHE_FILE = "cases.v2"
+_FINGERPRINT_SOURCES = ("core/model.py", "core/facts.py", "storage/yamlread.py",
+                        "storage/validate.py", "storage/cache.py", "storage/store.py",
+                        "storage/scan.py")
 _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
             ("datetime", "timedelta")}
 
-# name -> ((size, mtime_ns, inode, ctime_ns), summary, data-or-None). ctime too: a file
+# name -> ((size, mtime_ns, inode, ctime_ns), CaseFacts as a tuple). ctime too: a file
 # deleted and re-created with the same size and mtime may get the freed inode back.
 Key = tuple[int, int, int, int]
-Record = tuple[Key, dict[str, Any], dict[str, Any] | None]
+Record = tuple[Key, tuple[Any, ...]]
 
 
 def fingerprint() -> str:

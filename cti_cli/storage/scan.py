@@ -1,8 +1,8 @@
 """Reading every case of a folder at once, for reports: `list`, `due`, `board`, `purge`.
 
 Reports read thousands of files, so this path leans on the cache (`cache.py`): unchanged
-files are not parsed again, closed cases are carried as small summaries, and cold files
-are parsed in a process pool when there are enough of them to pay for it.
+files are not parsed again, every valid case is carried as its slim record (`CaseFacts`),
+and cold files are parsed in a process pool when there are enough of them to pay for it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -27,39 +28,33 @@ from cti_cli.storage.store import (
 )
 
 if TYPE_CHECKING:
+    from cti_cli.core.facts import CaseFacts
     from cti_cli.core.model import Case
     from cti_cli.storage.yamlread import Parsed
 
 
 @dataclass(frozen=True)
 class Entry:
+    """One case file as a report sees it: its record when valid, its findings when not.
+
+    `case`, `parsed` and `text` are set only where the file itself was just read (a cold
+    read, `check`); a report over a cached folder gets `facts` alone.
+    """
+
     path: Path
     case: Case | None
     findings: tuple[Finding, ...]
     parsed: Parsed | None = None
     text: str | None = None
-    summary: dict[str, Any] | None = None  # what listings need; set for every valid case
+    facts: CaseFacts | None = None  # set for every valid case
+
+    @property
+    def valid(self) -> bool:
+        return self.facts is not None or self.case is not None
 
 
-def summarize(case: Case) -> dict[str, Any]:
-    """The few values reports over every case need, as plain data (see `cti list`)."""
-    last = max((c.date for c in case.contacts), default=None)
-    return {
-        "id": case.id,
-        "initials": case.citizen.initials,
-        "worker": case.worker,
-        "target_group": case.target_group,
-        "phase": case.phase,
-        "phase_start": case.phases[-1].start,
-        "transition_date": case.transition.date,
-        "contacts": len(case.contacts),
-        "last_contact": last,
-        "open": case.is_open,
-        "closed": case.closed is not None,
-    }
-
-
-def load_entry(path: Path, *, shown: str | None = None) -> Entry:
+def load_entry(path: Path, *, shown: str | None = None, as_of: date | None = None) -> Entry:
+    """Read, parse and validate one file; its record counts no contact after `as_of`."""
     shown = shown or display_path(path)
     try:
         raw, _st = read_bytes(path)
@@ -69,8 +64,11 @@ def load_entry(path: Path, *, shown: str | None = None) -> Entry:
     if text is None:
         return Entry(path, None, tuple(findings))
     case, parsed, findings = validate_text(text, shown)
-    summary = summarize(case) if case is not None else None
-    return Entry(path, case, tuple(findings), parsed, text, summary)
+    if case is None:
+        return Entry(path, None, tuple(findings), parsed, text)
+    from cti_cli.core.facts import facts_of
+
+    return Entry(path, case, tuple(findings), parsed, text, facts_of(case, as_of=as_of))
 
 
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within one mtime tick
@@ -85,15 +83,13 @@ def _cold(path: Path) -> tuple[Entry, Any]:
         st = path.stat()
     except OSError:
         return entry, None
-    if entry.case is None or entry.summary is None or entry.text is None:
+    if entry.facts is None or entry.text is None:
         return entry, None
     if st.st_size != len(entry.text.encode("utf-8")) and not entry.text.startswith("\ufeff"):
         return entry, None  # changed between read and stat: do not vouch for it
-    # full data only for open cases: years of closed ones would make every read slow
-    data = entry.case.model_dump(exclude_unset=True) if entry.case.is_open else None
     from cti_cli.storage import cache
 
-    return entry, (cache.key(st), entry.summary, data)
+    return entry, (cache.key(st), entry.facts.to_tuple())
 
 
 def _cold_batch(paths: list[Path]) -> list[Any]:
@@ -101,7 +97,7 @@ def _cold_batch(paths: list[Path]) -> list[Any]:
     return [_cold(p)[1] for p in paths]
 
 
-def _read_cold(paths: list[Path], closed_cases: bool, on_progress: Callable[[int], None] | None
+def _read_cold(paths: list[Path], on_progress: Callable[[int], None] | None
                ) -> list[tuple[Entry | None, Any]]:
     """Entries (or None, meaning: build from the record) for files not in the cache."""
     workers = min(os.cpu_count() or 1, 4)
@@ -123,8 +119,7 @@ def _read_cold(paths: list[Path], closed_cases: bool, on_progress: Callable[[int
         for chunk, done in zip(chunks, pool.map(_cold_batch, chunks), strict=True):
             for p, record in zip(chunk, done, strict=True):
                 # files the worker could not vouch for are read again here, with findings
-                usable = record is not None and (record[2] is not None or not closed_cases)
-                results.append((None, record) if usable else _cold(p))
+                results.append((None, record) if record is not None else _cold(p))
             if on_progress:
                 on_progress(len(chunk))
     return results
@@ -137,20 +132,23 @@ class ProgressBar(Protocol):
     def close(self) -> None: ...
 
 
-def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True,
+def load_all(folder: Folder, *, open_only: bool = False, as_of: date | None = None,
              progress: Callable[[int], ProgressBar | None] | None = None) -> list[Entry]:
-    """Every case of the folder, valid or not; reports skip the invalid ones with a note.
+    """Every case of the folder as its record, valid or not; reports skip invalid ones.
 
     `progress(total)` may give a bar for a cold read of at least PROGRESS_MIN files (the
     caller decides whether one is drawn: storage never touches the terminal).
 
-    Validated cases come from `.cti/cache` while their file is unchanged (see cache.py).
-    `open_only` leaves out valid closed cases (reports about current work need none);
-    `cases=False` gives summaries without building `Case` models (listings).
+    Records come from `.cti/cache` while their file is unchanged (see cache.py), read back
+    without validating again; changed files are read, validated and their record cached.
+    `open_only` leaves out valid closed cases (reports about current work need none).
+    `as_of`: records count no contact after that day (reports for a past `--date`); the few
+    cases with later contacts are read again for that.
     """
     import gc
     import time
 
+    from cti_cli.core.facts import CaseFacts
     from cti_cli.storage import cache
 
     state = folder.state_dir
@@ -161,6 +159,7 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True,
     cold: list[Path] = []
     cold_at: list[int] = []
     new_records: dict[str, cache.Record] = {}
+    make = CaseFacts._make
     gc_was = gc.isenabled()
     gc.disable()  # bulk building of many small objects: the collector only slows it down
     try:
@@ -171,15 +170,12 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True,
             except OSError:
                 st = None
             rec = records.get(name)
-            usable = (rec is not None and st is not None and cache.fresh(rec, st)
-                      and (rec[2] is not None or not cases
-                           or (open_only and not rec[1]["open"])))
-            if usable:
-                assert rec is not None
+            if rec is not None and st is not None and cache.fresh(rec, st):
                 new_records[name] = rec
-                if open_only and not rec[1]["open"]:
+                facts = make(rec[1])
+                if open_only and not facts.is_open:
                     continue
-                entries.append(_from_record(path, rec, cases))
+                entries.append(Entry(path, None, (), facts=facts))
             else:
                 cold_at.append(len(entries))
                 entries.append(None)
@@ -187,8 +183,7 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True,
         if cold:
             bar = progress(len(cold)) if progress and len(cold) >= PROGRESS_MIN else None
             try:
-                done = _read_cold(cold, cases and not open_only,
-                                  bar.advance if bar else None)
+                done = _read_cold(cold, bar.advance if bar else None)
             finally:
                 if bar:
                     bar.close()
@@ -196,10 +191,10 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True,
                 if record is not None:
                     if now - max(record[0][1], record[0][3]) > RACY_NS:
                         new_records[path.name] = record
-                    if entry is None or not cases:
-                        entry = _from_record(path, record, cases)
+                    if entry is None:
+                        entry = Entry(path, None, (), facts=make(record[1]))
                 assert entry is not None
-                if open_only and entry.summary is not None and not entry.summary["open"]:
+                if open_only and entry.facts is not None and not entry.facts.is_open:
                     continue
                 entries[i] = entry
     finally:
@@ -210,12 +205,19 @@ def load_all(folder: Folder, *, open_only: bool = False, cases: bool = True,
         with suppress(OSError):
             ensure_state_dir(folder)
             cache.save(state, new_records)
-    return [e for e in entries if e is not None]
+    out = [e for e in entries if e is not None]
+    if as_of is not None:
+        out = [_as_of(e, as_of) for e in out]
+    return out
 
 
-def _from_record(path: Path, rec: Any, with_case: bool) -> Entry:
-    summary, data = rec[1], rec[2]
-    from cti_cli.core.model import construct_case
+def _as_of(entry: Entry, day: date) -> Entry:
+    """The entry as of `day`: a record with later contacts is rebuilt from its file."""
+    facts = entry.facts
+    if facts is None or facts.last_contact is None or facts.last_contact <= day:
+        return entry
+    if entry.case is not None:
+        from cti_cli.core.facts import facts_of
 
-    case = construct_case(data) if with_case and data is not None else None
-    return Entry(path, case, (), summary=summary)
+        return replace(entry, facts=facts_of(entry.case, as_of=day))
+    return load_entry(entry.path, as_of=day)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import random
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
@@ -108,7 +109,7 @@ def case_text(case_id: str, rng: random.Random, *, closed: bool, today: date | N
     if closed:
         lines.append(f"- name: closed\n  start: {plan['closed']}\n")
     lines.append("contacts:\n")
-    for i, (day, phase) in enumerate(_contact_dates(rng, spans, n)):
+    for i, (day, _phase) in enumerate(_contact_dates(rng, spans, n)):
         who = ", ".join(["citizen", *rng.sample(WITH[1:], rng.randrange(0, 3))])
         kind = rng.choice(("meeting", "meeting", "meeting", "phone", "sms"))
         lines.append(f"- id: c{i:04d}{rng.getrandbits(16):04x}\n  date: {day}\n  kind: {kind}\n")
@@ -142,7 +143,7 @@ def case_text(case_id: str, rng: random.Random, *, closed: bool, today: date | N
         "network:\n- name: Karin Lund\n  role: kommunal sagsbehandler\n  anchor: true\n")
     # each gate that was passed has its items ticked the day before the next phase began
     ticks = []
-    for (name, _s), (_nxt, nstart) in zip(phases, phases[1:], strict=False):
+    for (name, _s), (_nxt, nstart) in pairwise(phases):
         day = nstart - timedelta(days=1)
         ticks.append(f"  {_GATE_OF[name]}:\n"
                      + "".join(f"    {item}: {day}\n" for item in GATE_ITEMS[_GATE_OF[name]]))
