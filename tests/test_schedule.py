@@ -51,6 +51,14 @@ def test_add_months_matches_oracle(d: dt.date, n: int) -> None:
     assert add_months(d, n) == oracle_add_months(d, n)
 
 
+@given(dates, st.integers(min_value=-24, max_value=24))
+def test_add_months_is_relativedelta(d: dt.date, n: int) -> None:
+    """The stdlib arithmetic gives what dateutil's relativedelta gives (it once was that)."""
+    from dateutil.relativedelta import relativedelta
+
+    assert add_months(d, n) == d + relativedelta(months=n)
+
+
 # -- plan -------------------------------------------------------------------------------------
 
 

@@ -24,6 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     from cti_cli.locale import choose_language, set_language
 
     set_language(choose_language(args))
+    if args and args[0] != "--help":
+        # `log` and `tick`, many times a day: a plainly valid line runs without typer
+        from cti_cli.cli import fast
+
+        code = fast.run(args)
+        if code is not None:
+            return code
     from cti_cli.cli.app import run
 
     return run(args)

@@ -76,36 +76,11 @@ def _click_exit(exc: BaseException) -> int | None:
 
 
 def run(args: list[str]) -> int:
-    """The one place where exceptions become messages and exit codes."""
+    """Parse with typer and run; the error policy is `policy.guarded`."""
     from cti_cli.cli import commands  # noqa: F401  (registers the commands on `app`)
-    from cti_cli.core.errors import EXIT_BUG, EXIT_INTERRUPTED, CtiError
+    from cti_cli.cli.policy import guarded
 
     CTX.__init__()  # type: ignore[misc]  # a fresh context per call (tests run many in-process)
     command = typer.main.get_command(app)
-    try:
-        result = command.main(args=args, prog_name="cti", standalone_mode=False)
-    except CtiError as exc:
-        from cti_cli.core.privacy import mask_cpr
-
-        # an echoed argument or key may be a CPR number: errors are an output too
-        sys.stderr.write(f"cti: {mask_cpr(str(exc))}\n")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:
-        code = _click_exit(exc)
-        if code is not None:
-            return code
-        if CTX.debug:
-            import traceback
-
-            traceback.print_exc()
-        else:
-            sys.stderr.write(f"cti: internal error ({type(exc).__name__}). This is a bug: please "
-                             "report it with the command you ran (run again with --debug for "
-                             "details; leave case data out of the report).\n")
-        return EXIT_BUG
-    return result if isinstance(result, int) else 0
+    return guarded(lambda: command.main(args=args, prog_name="cti", standalone_mode=False),
+                   debug=lambda: CTX.debug, other=_click_exit)

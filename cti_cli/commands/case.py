@@ -119,8 +119,7 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
                open_only: bool = False) -> int:
     """Every case, one row each; `open_only` for the courses still running."""
     folder = ctx.folder()
-    # summaries only: a cached folder is listed without parsing or building a model
-    from cti_cli.render import terminal as render
+    # records only: a cached folder is listed without parsing or building a model
     from cti_cli.storage import scan
 
     entries = scan.load_all(folder, progress=progress_bar)
@@ -132,18 +131,27 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
         rows = [r for r in rows if r["phase"] == phase]
     if open_only:
         rows = [r for r in rows if r["phase"] != "closed"]
+    title = f"{folder.config.team.name}: {len(rows)} case(s)"
+    columns = ["case", "initials", "worker", "group", "phase", "since", "contacts",
+               "last contact"]
+    cells = [[r["id"], r["initials"], r["worker"], r["target_group"], r["phase"],
+              r["phase_start"], r["contacts"], r["last_contact"] or "-"] for r in rows]
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif rows:
-        render.print_table(
-            f"{folder.config.team.name}: {len(rows)} case(s)",
-            ["case", "initials", "worker", "group", "phase", "since", "contacts", "last contact"],
-            [[r["id"], r["initials"], r["worker"], r["target_group"], r["phase"],
-              r["phase_start"], r["contacts"], r["last_contact"] or "-"] for r in rows],
-            justify_right=["contacts"], plain_above=PLAIN_ROWS)
+    elif len(rows) > PLAIN_ROWS:  # a long list needs no rich: plain columns
+        from cti_cli.render import plain
+
+        plain.table(title, columns, cells, ["contacts"])
     else:
-        render.line("no cases")
+        from cti_cli.render import terminal as render
+
+        if rows:
+            render.print_table(title, columns, cells, justify_right=["contacts"])
+        else:
+            render.line("no cases")
     if bad:
+        from cti_cli.render import terminal as render
+
         render.warn(f"{len(bad)} case file(s) could not be read: run `cti check`")
     return 0
 

@@ -117,12 +117,11 @@ def _row(case: CaseFacts, today: date, config: TeamConfig, method: Method,
         planned_end = start + timedelta(days=limit)
         planned_weeks = _weeks(limit)
         deviation = max(0, (today - planned_end).days)
-    from cti_cli.core.method import gate_progress
+    from cti_cli.core.method import gate_tally
 
     last = case.last_contact  # as of `today` (see build_board)
     gate = method.phase(case.phase).gate
-    states = gate_progress(method, gate, case.ticks(gate)) if gate is not None else []
-    applicable = [s for s in states if not (s.conditional and s.na is not None)]
+    done, applicable = gate_tally(method, gate, case.ticks(gate))[:2] if gate else (0, 0)
     due = deadlines.get(case.id)
     return BoardRow(
         case=case.id,
@@ -141,8 +140,8 @@ def _row(case: CaseFacts, today: date, config: TeamConfig, method: Method,
         next_message=due[2] if due else None,
         days_since_contact=(today - last).days if last is not None else None,
         checklist_gate=gate,
-        checklist_done=sum(1 for s in applicable if s.done),
-        checklist_total=len(applicable),
+        checklist_done=done,
+        checklist_total=applicable,
     )
 
 

@@ -322,7 +322,11 @@ class ItemState(_Frozen):
     @property
     def blocking(self) -> bool:
         """Whether this item keeps the course from leaving the gate."""
-        return not self.done and not (self.conditional and self.na is not None)
+        return _blocks(self.done, self.conditional, self.na)
+
+
+def _blocks(done: bool, conditional: bool, na: str | None) -> bool:
+    return not done and not (conditional and na is not None)
 
 
 Tick = dt.date | NotApplicable | None
@@ -358,6 +362,24 @@ def _na_reason(tick: object) -> str | None:
         return None
     reason = getattr(tick, "na", None)
     return reason if isinstance(reason, str) else None
+
+
+def gate_tally(method: Method, gate_id: str, ticks: Mapping[str, Any]
+               ) -> tuple[int, int, list[str]]:
+    """(done, applicable, ids of the blocking items) of a gate: what `gate_progress` tells,
+    without building an `ItemState` per item, for reports over thousands of cases."""
+    done = applicable = 0
+    blocking = []
+    for it in method.items(gate_id):
+        tick = ticks.get(it.id)
+        is_done = isinstance(tick, dt.date)
+        na = None if is_done else _na_reason(tick)
+        if not (it.conditional and na is not None):
+            applicable += 1
+        done += is_done
+        if _blocks(is_done, it.conditional, na):
+            blocking.append(it.id)
+    return done, applicable, blocking
 
 
 def missing_items(method: Method, gate_id: str, ticks: Mapping[str, Tick]) -> list[ItemState]:

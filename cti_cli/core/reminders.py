@@ -248,14 +248,14 @@ class _Engine:
         gate_id = self.method.phase(case.phase).gate
         if end is None or gate_id is None or not self.near(end):
             return []
-        from cti_cli.core.method import missing_items
+        from cti_cli.core.method import gate_tally
 
-        missing = missing_items(self.method, gate_id, case.ticks(gate_id))
+        missing = gate_tally(self.method, gate_id, case.ticks(gate_id))[2]
         if not missing:
             return []
         text = "checklist" if len(missing) > 1 else "checklist_one"
         return [self.item(case, "checklist", end, text, n=len(missing), gate=gate_id,
-                          ids=", ".join(s.id for s in missing))]
+                          ids=", ".join(missing))]
 
     def contact_period(self, case: CaseFacts) -> list[DueItem]:
         start = case.phase_started

@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from rich.table import Table
-from rich.text import Text
-
 from cti_cli.core.board import Board, BoardRow, WorkerLoad
-from cti_cli.render.terminal import out
+
+# a board of hundreds of courses (a region's folder) is printed as plain columns, without
+# rich: its layout costs about a millisecond a cell row
+PLAIN_ROWS = 100
+_COLUMNS = ("case", "initials", "group", "phase", "week", "plan", "next", "contact",
+            "checklist")
+_RIGHT = ("contact", "checklist")
 
 _WORDS: Final[dict[str, dict[str, str]]] = {
     "da": {
@@ -74,34 +77,56 @@ def load_line(load: WorkerLoad, per_fte: float, lang: str) -> str:
     return text + (w["over"] if load.over else "")
 
 
+def _cells(row: BoardRow, w: dict[str, str], lang: str) -> tuple[str, ...]:
+    week = f"{row.week}/{row.planned_weeks}" if row.planned_weeks else str(row.week)
+    kind = _KINDS[lang].get(row.next_kind or "", row.next_kind or "")
+    nxt = f"{row.next_due} {kind}" if row.next_due else ""
+    contact = (w["days"].format(d=row.days_since_contact)
+               if row.days_since_contact is not None else "–")
+    ticks = f"{row.checklist_done}/{row.checklist_total}" if row.checklist_total else ""
+    phase = w["contact_p"] if row.phase == "contact" else w.get(row.phase, row.phase)
+    return (row.case, row.initials, row.target_group, phase, week, _plan(row, w), nxt,
+            contact, ticks)
+
+
 def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
     """Print the board grouped by worker; rich drops colour under NO_COLOR or when piped."""
     lang = lang if lang in _WORDS else "en"
     w = _WORDS[lang]
-    console = out()
-    console.print(Text(w["title"].format(team=team, today=board.today, n=len(board.rows)),
-                       style="bold"))
+    heading = w["title"].format(team=team, today=board.today, n=len(board.rows))
+    blocks = []
     for load in board.workers:
-        rows = board.rows_of(load.worker)
         title = f"{load.worker} ({load.name})" if load.name != load.worker else load.worker
+        blocks.append((load, title, board.rows_of(load.worker)))
+    if len(board.rows) > PLAIN_ROWS:
+        from cti_cli.render import plain
+
+        lines = [heading]
+        for load, title, rows in blocks:
+            lines += ["", title, load_line(load, per_fte, lang)]
+            if rows:
+                lines += plain.table_lines(None, [w[k] for k in _COLUMNS],
+                                           [_cells(r, w, lang) for r in rows],
+                                           [w[k] for k in _RIGHT])
+        plain.write(lines)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from cti_cli.render.terminal import out
+
+    console = out()
+    console.print(Text(heading, style="bold"))
+    for load, title, rows in blocks:
         console.print()
         console.print(Text(title, style="bold"))
         console.print(Text(load_line(load, per_fte, lang), style="red" if load.over else ""))
         if not rows:
             continue
         table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-        for key in ("case", "initials", "group", "phase", "week", "plan", "next", "contact",
-                    "checklist"):
+        for key in _COLUMNS:
             table.add_column(w[key], no_wrap=True, overflow="ellipsis",
-                             justify="right" if key in ("contact", "checklist") else "left")
+                             justify="right" if key in _RIGHT else "left")
         for row in rows:
-            week = f"{row.week}/{row.planned_weeks}" if row.planned_weeks else str(row.week)
-            kind = _KINDS[lang].get(row.next_kind or "", row.next_kind or "")
-            nxt = f"{row.next_due} {kind}" if row.next_due else ""
-            contact = (w["days"].format(d=row.days_since_contact)
-                       if row.days_since_contact is not None else "–")
-            ticks = f"{row.checklist_done}/{row.checklist_total}" if row.checklist_total else ""
-            phase = w["contact_p"] if row.phase == "contact" else w.get(row.phase, row.phase)
-            table.add_row(row.case, row.initials, row.target_group, phase, week,
-                          _plan(row, w), nxt, contact, ticks, style=_style(row, board.today))
+            table.add_row(*_cells(row, w, lang), style=_style(row, board.today))
         console.print(table)

@@ -9,11 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from rich.table import Table
-from rich.text import Text
-
 from cti_cli.core.dueitem import DueItem
-from cti_cli.render.terminal import out, plain_table
 
 COLUMNS = ("case", "initials", "kind", "due", "when", "message")
 # a municipality-wide run can list hundreds of items; rich's layout of them costs ~1 ms a
@@ -38,21 +34,34 @@ def _style(days_left: int) -> str:
 def print_due(items: Sequence[DueItem], today: date, last_day: date,
               worker_name: Callable[[str], str]) -> None:
     """Print `items` (already sorted most urgent first) grouped by worker."""
-    out().print(Text(f"Due by {last_day} (as of {today}): {len(items)} item(s)", style="bold"))
+    heading = f"Due by {last_day} (as of {today}): {len(items)} item(s)"
     groups: dict[str, list[DueItem]] = {}
     for item in items:  # dicts keep insertion order: a worker's first item is their most urgent
         groups.setdefault(item.worker, []).append(item)
-    plain = len(items) > PLAIN_ITEMS
-    for worker, rows in groups.items():
+    titles = {}
+    for worker in groups:
         name = worker_name(worker)
-        title = f"{worker} ({name})" if name != worker else worker
-        if plain:
-            out().print()
-            plain_table(f"{title}, {len(rows)} item(s)", COLUMNS,
-                        [(i.case, i.initials, i.kind, i.due.isoformat(), _when(i.days_left),
-                          i.message) for i in rows])
-            continue
-        table = Table(title=f"{title}, {len(rows)} item(s)", title_justify="left",
+        titles[worker] = f"{worker} ({name})" if name != worker else worker
+    if len(items) > PLAIN_ITEMS:  # no rich at all: neither its import nor its layout
+        from cti_cli.render import plain
+
+        lines = [heading]
+        for worker, rows in groups.items():
+            lines.append("")
+            lines += plain.table_lines(
+                f"{titles[worker]}, {len(rows)} item(s)", COLUMNS,
+                [(i.case, i.initials, i.kind, i.due.isoformat(), _when(i.days_left), i.message)
+                 for i in rows])
+        plain.write(lines)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from cti_cli.render.terminal import out
+
+    out().print(Text(heading, style="bold"))
+    for worker, rows in groups.items():
+        table = Table(title=f"{titles[worker]}, {len(rows)} item(s)", title_justify="left",
                       header_style="bold", box=None, pad_edge=False, show_edge=False)
         for column in COLUMNS:
             table.add_column(column, overflow="fold", no_wrap=column != "message")

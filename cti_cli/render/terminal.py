@@ -71,15 +71,10 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
 def plain_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]],
                 justify_right: Iterable[str] = ()) -> None:
     """Aligned columns without rich's layout engine, for thousands of rows."""
-    right = set(justify_right)
-    cells = [[_m("" if v is None else str(v)) for v in row] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    lines = [] if title is None else [_m(title)]
-    for row in [list(columns), *cells]:
-        lines.append("  ".join(v.rjust(w) if columns[i] in right else v.ljust(w)
-                               for i, (v, w) in enumerate(zip(row, widths, strict=True)))
-                     .rstrip())
-    out().file.write("\n".join(lines) + "\n")
+    from cti_cli.render import plain
+
+    out().file.write("".join(_m(x) + "\n" for x in plain.table_lines(title, columns, rows,
+                                                                      justify_right)))
 
 
 def line(text: str = "", style: str | None = None) -> None:

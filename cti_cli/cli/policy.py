@@ -1,0 +1,45 @@
+"""The one place where exceptions become messages and exit codes, without typer, so the fast
+path of the hot commands (`fast.py`) and the typer app (`app.py`) share it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+
+def guarded(call: Callable[[], Any], *, debug: Callable[[], bool],
+            other: Callable[[BaseException], int | None] | None = None) -> int:
+    """Run `call`; user errors exit 1 (2 for usage), Ctrl-C 130, bugs 3 with "please report".
+
+    `other` may map further exceptions (click's own) to an exit code.
+    """
+    from cti_cli.core.errors import EXIT_BUG, EXIT_INTERRUPTED, CtiError
+
+    try:
+        result = call()
+    except CtiError as exc:
+        from cti_cli.core.privacy import mask_cpr
+
+        # an echoed argument or key may be a CPR number: errors are an output too
+        sys.stderr.write(f"cti: {mask_cpr(str(exc))}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        code = other(exc) if other is not None else None
+        if code is not None:
+            return code
+        if debug():
+            import traceback
+
+            traceback.print_exc()
+        else:
+            sys.stderr.write(f"cti: internal error ({type(exc).__name__}). This is a bug: please "
+                             "report it with the command you ran (run again with --debug for "
+                             "details; leave case data out of the report).\n")
+        return EXIT_BUG
+    return result if isinstance(result, int) else 0
