@@ -14,7 +14,7 @@ import pytest
 
 from cti_cli.core.facts import facts_of
 from cti_cli.core.model import CASE_ID_PATTERN
-from cti_cli.storage import cache, scan, store
+from cti_cli.storage import cache, edit, scan, store
 from cti_cli.storage.fastappend import insert_entry
 from cti_cli.storage.store import open_folder
 from cti_cli.storage.yamlread import parse
@@ -278,3 +278,18 @@ def test_progress_bar_only_on_a_terminal(plain_folder: Path, cti, on_terminal: b
     assert proc.returncode == 0
     assert len(__import__("json").loads(proc.stdout)) == 39
     assert (b"reading case files" in err) is on_terminal
+
+
+def test_case_lock_serialises_writers(plain_folder: Path) -> None:
+    """A second writer of the same case waits, then gives up with a user error; others pass."""
+    from cti_cli.core.errors import CtiError
+
+    folder = open_folder(plain_folder)
+    with edit.case_lock(folder, "2026-001"):
+        with pytest.raises(CtiError, match="being changed by another cti process"), \
+                edit.case_lock(folder, "2026-001", timeout=0.2):
+            pass
+        with edit.case_lock(folder, "2026-002", timeout=0.2):
+            pass
+    with edit.case_lock(folder, "2026-001", timeout=0.2):
+        pass  # released

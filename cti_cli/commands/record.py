@@ -25,9 +25,10 @@ def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
     if found is None:
         return False
     root, git_dir = found
-    from cti_cli.commands.team import missing_driver, no_driver_warning
+    from cti_cli.team.repo import missing_driver
 
     if missing_driver(folder.root, root, git_dir):  # a fresh clone: a later sync would conflict
+        from cti_cli.commands.team import no_driver_warning
         from cti_cli.render import terminal as render
 
         render.warn(no_driver_warning(folder))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 from cti_cli.commands.context import Ctx
 from cti_cli.core.errors import EXIT_OK, EXIT_USER, CtiError
 from cti_cli.render import terminal as render
+from cti_cli.team.repo import missing_driver, wants_driver  # noqa: F401  (used by commands)
 
 if TYPE_CHECKING:
     from cti_cli.storage.store import Folder
@@ -134,38 +135,6 @@ def driver_command() -> str | None:
     """
     command = os.environ.get(DRIVER_ENV, "").strip()
     return command.removesuffix(_PLACEHOLDERS.strip()).strip() or None
-
-
-def wants_driver(folder_root: Path) -> bool:
-    """Whether the folder's committed `.gitattributes` routes case files to `merge=cti`."""
-    attributes = folder_root / ".gitattributes"
-    try:
-        text = attributes.read_text(encoding="utf-8")
-    except OSError:
-        return False
-    return any(line.split()[:1] == ["cases/*.yaml"] and "merge=cti" in line.split()
-               for line in text.splitlines())
-
-
-def missing_driver(folder_root: Path, repo_root: Path, git_dir: Path | None = None) -> bool:
-    """A fresh clone: `.gitattributes` asks for the cti driver, but git config lacks it.
-
-    With the clone's git folder known, a driver in its own `config` file is found without
-    starting git (the common case on every auto-commit); otherwise git is asked.
-    """
-    if not wants_driver(folder_root):
-        return False
-    if git_dir is not None:
-        try:
-            text = (git_dir / "config").read_text("utf-8", "replace")
-        except OSError:
-            text = ""
-        if re.search(r'^\s*\[merge\s+"cti"\]\s*$(?:\n(?!\s*\[).*)*?^\s*driver\s*=\s*\S', text,
-                     re.MULTILINE):
-            return False
-    from cti_cli.team.repo import merge_driver_installed
-
-    return not merge_driver_installed(repo_root)
 
 
 def no_driver_warning(folder: Folder) -> str:

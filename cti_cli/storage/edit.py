@@ -70,18 +70,45 @@ def atomic_write(path: Path, text: str, *, expect: Stamp | None = None,
 @contextmanager
 def case_lock(folder: Folder, case_id: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Serialise writers of one case across processes (the data file itself is not locked:
-    after os.replace a lock on it would sit on the old inode)."""
-    from filelock import FileLock, Timeout
+    after os.replace a lock on it would sit on the old inode).
 
+    On POSIX an flock(2) on the lock file, as filelock's own Unix lock takes it, without
+    importing filelock (logging and more: ~5 % of a `cti log`); filelock elsewhere.
+    """
     locks = ensure_state_dir(folder) / "locks"
     locks.mkdir(mode=0o700, exist_ok=True)
-    lock = FileLock(str(locks / f"{case_id}.lock"), timeout=timeout)
+    busy = CtiError(f"case {case_id} is being changed by another cti process",
+                    hint="wait a moment and run the command again")
     try:
-        with lock:
+        import fcntl
+    except ImportError:  # not POSIX
+        from filelock import FileLock, Timeout
+
+        try:
+            with FileLock(str(locks / f"{case_id}.lock"), timeout=timeout):
+                yield
+        except Timeout:
+            raise busy from None
+        return
+    import time
+
+    fd = os.open(locks / f"{case_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise busy from None
+                time.sleep(0.05)
+        try:
             yield
-    except Timeout:
-        raise CtiError(f"case {case_id} is being changed by another cti process",
-                       hint="wait a moment and run the command again") from None
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _yaml_rt() -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -90,3 +91,32 @@ def merge_driver_installed(repo_root: str | os.PathLike[str]) -> bool:
     done = git(Path(repo_root), "config", "--get", "merge.cti.driver", check=False)
     return done.returncode == 0 and bool(stdout_text(done).strip())
 
+
+def wants_driver(folder_root: Path) -> bool:
+    """Whether the folder's committed `.gitattributes` routes case files to `merge=cti`."""
+    attributes = folder_root / ".gitattributes"
+    try:
+        text = attributes.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return any(line.split()[:1] == ["cases/*.yaml"] and "merge=cti" in line.split()
+               for line in text.splitlines())
+
+
+def missing_driver(folder_root: Path, repo_root: Path, git_dir: Path | None = None) -> bool:
+    """A fresh clone: `.gitattributes` asks for the cti driver, but git config lacks it.
+
+    With the clone's git folder known, a driver in its own `config` file is found without
+    starting git (the common case on every auto-commit); otherwise git is asked.
+    """
+    if not wants_driver(folder_root):
+        return False
+    if git_dir is not None:
+        try:
+            text = (git_dir / "config").read_text("utf-8", "replace")
+        except OSError:
+            text = ""
+        if re.search(r'^\s*\[merge\s+"cti"\]\s*$(?:\n(?!\s*\[).*)*?^\s*driver\s*=\s*\S', text,
+                     re.MULTILINE):
+            return False
+    return not merge_driver_installed(repo_root)
