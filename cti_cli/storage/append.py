@@ -56,9 +56,12 @@ def append_entry(folder: Folder, path: Path, section: str, entry: Mapping[str, A
         text, findings = decode_bytes(raw, shown)
         if text is None:
             raise CaseFileError(path, findings)
-        data = cache.load_proof(folder.state_dir, path.stem, stamp.sha256)
-        proven = data is not None
-        if data is not None:
+        proof = cache.load_proof(folder.state_dir, path.stem, stamp.sha256)
+        proven = proof is not None
+        old: dict[str, Any] | None = None  # the file's data as read, when the proof kept it
+        new_raw: dict[str, Any] | None = None
+        if proof is not None:
+            data, old = proof
             case = construct_case(data)
         else:
             case = validated(path, text, shown)[0]
@@ -70,9 +73,11 @@ def append_entry(folder: Folder, path: Path, section: str, entry: Mapping[str, A
             item = getattr(model, model_name).model_validate(dict(entry))
             new_text = insert_entry(text, section, dict(entry))
             if new_text is not None:
-                old = parse(text).data
+                if old is None:
+                    old = parse(text).data
                 expected = {**old, section: [*old[section], dict(entry)]}
-                if parse(new_text).data != expected:
+                new_raw = parse(new_text).data
+                if new_raw != expected:
                     new_text = None  # pragma: no cover - insert_entry is held to this in tests
         if new_text is not None:
             new_data = {**data, section: [*data.get(section, []),
@@ -81,6 +86,7 @@ def append_entry(folder: Folder, path: Path, section: str, entry: Mapping[str, A
             if not proven:
                 new_case = verify_text(new_text, path)
         else:
+            new_raw = None
             editor = Editor(folder, Loaded(path, text, stamp, case, _no_positions()))
             editor.append(section, entry)
             new_text = editor.text()
@@ -88,7 +94,8 @@ def append_entry(folder: Folder, path: Path, section: str, entry: Mapping[str, A
             new_data = new_case.model_dump(exclude_unset=True)
         atomic_write(path, new_text, expect=stamp)
         cache.save_proof(folder.state_dir, path.stem,
-                         hashlib.sha256(new_text.encode("utf-8")).hexdigest(), new_data)
+                         hashlib.sha256(new_text.encode("utf-8")).hexdigest(), new_data,
+                         new_raw)
     return new_case
 
 

@@ -119,8 +119,10 @@ def _proof_path(state_dir: Path, case_id: str) -> Path:
     return state_dir / CACHE_DIR / PROOF_DIR / f"{case_id}.v1"
 
 
-def load_proof(state_dir: Path, case_id: str, sha256: str) -> dict[str, Any] | None:
-    """The validated data (`model_dump`) of the case whose file has exactly this hash."""
+def load_proof(state_dir: Path, case_id: str, sha256: str
+               ) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    """The validated data (`model_dump`) of the case whose file has exactly this hash, and
+    the file's data as read (None if not kept), so an append need not parse it again."""
     try:
         raw = _proof_path(state_dir, case_id).read_bytes()
     except OSError:
@@ -137,13 +139,17 @@ def load_proof(state_dir: Path, case_id: str, sha256: str) -> dict[str, Any] | N
         return None
     if not isinstance(proof, dict) or proof.get("sha256") != sha256:
         return None
-    data = proof.get("data")
-    return data if isinstance(data, dict) else None
+    data, as_read = proof.get("data"), proof.get("raw")
+    if not isinstance(data, dict):
+        return None
+    return data, as_read if isinstance(as_read, dict) else None
 
 
-def save_proof(state_dir: Path, case_id: str, sha256: str, data: dict[str, Any]) -> None:
-    """Remember that the file with this hash validated to `data`."""
-    body = pickle.dumps({"sha256": sha256, "data": data}, protocol=pickle.HIGHEST_PROTOCOL)
+def save_proof(state_dir: Path, case_id: str, sha256: str, data: dict[str, Any],
+               raw: dict[str, Any] | None = None) -> None:
+    """Remember that the file with this hash validated to `data` (and read as `raw`)."""
+    body = pickle.dumps({"sha256": sha256, "data": data, "raw": raw},
+                        protocol=pickle.HIGHEST_PROTOCOL)
     blob = _header() + hashlib.blake2b(body, digest_size=32).digest() + body
     target = _proof_path(state_dir, case_id)
     with suppress(OSError):  # a cache that cannot be written only makes the next run slower

@@ -193,9 +193,10 @@ def main() -> None:
             [CTI, "-C", str(root), "new", "--initials", "AB", "--worker", "anna", "--group",
              "homelessness", "--transition-date", str(today + datetime.timedelta(days=30))],
             runs=runs))
-        add("commit", "cti tick, auto-commit", measure(
-            lambda i: [CTI, "-C", str(root), "tick", "2026-200", "evaluated",
-                       *(["--undo"] if i % 2 else [])], runs=runs * 2, warmup=2))
+        for n in (20, 200):
+            add("commit", f"cti tick, {n} contacts, auto-commit", measure(
+                lambda i, n=n: [CTI, "-C", str(root), "tick", f"2026-{n:03d}", "evaluated",
+                                *(["--undo"] if i % 2 else [])], runs=runs * 2, warmup=2))
         add("commit", "cti advance, auto-commit", measure(
             lambda i: [CTI, "-C", str(root), "advance", f"2026-5{i:02d}"], runs=runs))
         for size in [int(s) for s in args.sizes.split(",") if s]:
