@@ -33,7 +33,7 @@ CACHE_DIR = "cache"
 CACHE_FILE = "cases.v2"
 _FINGERPRINT_SOURCES = ("core/model.py", "core/facts.py", "storage/yamlread.py",
                         "storage/validate.py", "storage/cache.py", "storage/store.py",
-                        "storage/scan.py")
+                        "storage/scan.py", "storage/append.py")
 _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
             ("datetime", "timedelta")}
 
