@@ -6,3 +6,4 @@ from cti_cli.cli import course_cmds
 from cti_cli.cli import due_cmds
 from cti_cli.cli import team_cmds
 from cti_cli.cli import safety_cmds
+from cti_cli.cli import report_cmds

@@ -152,6 +152,16 @@ class Caseload(_Frozen):
     ceiling: int = Field(gt=0)
 
 
+class Indicator(_Texts):
+    """One fidelity indicator's text, page and (team-setting) numbers."""
+
+    page: str = Field(min_length=1)
+    tolerance_days: int | None = Field(default=None, ge=0)
+    days: int | None = Field(default=None, ge=0)
+    share: float | None = Field(default=None, ge=0, le=1)
+    places: tuple[str, ...] = ()
+
+
 class Method(_Frozen):
     """The whole method; validated for internal consistency so code can index it freely."""
 
@@ -166,6 +176,7 @@ class Method(_Frozen):
     ends: dict[str, End]
     caseload: Caseload
     forms: tuple[Form, ...] = ()
+    fidelity: dict[str, Indicator] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> Method:

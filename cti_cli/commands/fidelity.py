@@ -1,0 +1,162 @@
+"""`cti fidelity`: how faithfully the team works the method, from its case files.
+
+Reads whole cases through the folder scan (issue 14 may give reports slimmer per-case
+records); the computing is `core/fidelity.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from cti_cli.commands.context import Ctx, parse_date, progress_bar
+from cti_cli.commands.progress import picture_target
+from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.core.model import Case
+
+WORDS: dict[str, dict[str, Any]] = {
+    "da": {"title": "{team} · fidelitet {since} – {until} ({n} forløb)",
+           "cols": ("indikator", "holdet", "mål", "opfyldt", "forløb", "side", "hvad"),
+           "cases": "Ikke opfyldt, pr. forløb", "all_met": "alt opfyldt eller endnu ikke afgjort",
+           "case_cols": ("indikator", "værdi", "mål", "opfyldt", "side", "hvad"),
+           "yes": "ja", "no": "nej", "open": "–",
+           "xlabel": "andel af forløb, hvor det er opfyldt (%)",
+           "picture": "{team} · fidelitet {since} – {until}", "form": "Skema: {text}"},
+    "en": {"title": "{team} · fidelity {since} – {until} ({n} courses)",
+           "cols": ("indicator", "team", "target", "met", "courses", "page", "what"),
+           "cases": "Not met, per course", "all_met": "all met or not yet decided",
+           "case_cols": ("indicator", "value", "target", "met", "page", "what"),
+           "yes": "yes", "no": "no", "open": "–",
+           "xlabel": "share of courses where it is met (%)",
+           "picture": "{team} · fidelity {since} – {until}", "form": "Form: {text}"},
+}
+
+
+def load_cases(ctx: Ctx, command: str) -> list[Case]:
+    """Every valid case of the folder; an unreadable one is named on stderr and left out."""
+    from cti_cli.storage import scan
+
+    folder = ctx.folder()
+    entries = scan.load_all(folder, progress=progress_bar)
+    for entry in entries:
+        if entry.case is None:
+            print(f"cti {command}: {folder.rel(entry.path)} cannot be read, so it is left out: "
+                  "run `cti check`", file=sys.stderr)
+    return [e.case for e in entries if e.case is not None]
+
+
+def period(since: str | None, until: str | None, today: date) -> tuple[date, date]:
+    """The period a report covers: by default the year up to the report's day."""
+    end = parse_date(until, "--until", default=today)
+    start = parse_date(since, "--since", default=end - timedelta(days=365))
+    if start > end:
+        raise UsageError(f"--since {start} is after --until {end}")
+    return start, end
+
+
+def _label(method: object, ind_id: str, lang: str) -> str:
+    from cti_cli.core.fidelity import FORM_PREFIX
+    from cti_cli.core.method import Method
+
+    assert isinstance(method, Method)
+    if ind_id.startswith(FORM_PREFIX):
+        item = ind_id.removeprefix(FORM_PREFIX)
+        for form in method.forms:
+            for it in form.fidelity:
+                if it.id == item:
+                    return str(WORDS[lang]["form"]).format(text=method.text(it, lang))  # type: ignore[arg-type]
+        return ind_id
+    spec = method.fidelity.get(ind_id)
+    return method.text(spec, lang) if spec is not None else ind_id  # type: ignore[arg-type]
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, list):
+        return "/".join(str(v) for v in value) or "–"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def fidelity(ctx: Ctx, ref: str | None, *, since: str | None, until: str | None,
+             worker: str | None, day: str | None, as_json: bool, png: Path | None,
+             svg: Path | None) -> int:
+    from cti_cli.core import fidelity as core
+    from cti_cli.core.method import MethodError, load_method
+    from cti_cli.storage import store
+
+    target = picture_target(png, svg)
+    if as_json and target is not None:
+        raise UsageError("--json and a picture cannot be combined", hint="choose one")
+    folder = ctx.folder()
+    today = parse_date(day)
+    start, end = period(since, until, today)
+    config = folder.config
+    if worker is not None and config.workers and worker not in config.workers:
+        raise UsageError(f"worker {worker!r} is not in cti.toml",
+                         hint="known workers: " + ", ".join(sorted(config.workers)))
+    try:
+        method = load_method(folder.root / "method.yaml")
+    except MethodError as exc:
+        raise CtiError(str(exc), hint="fix the team's method.yaml") from None
+    cases = load_cases(ctx, "fidelity")
+    only: str | None = None
+    if ref is not None:
+        only = store.case_path(folder, ref).stem
+    fte = {w: getattr(spec, "fte", 1.0) for w, spec in config.workers.items()}
+    result = core.report(cases, method, since=start, until=end, today=today,
+                         course_months=config.team.course_months,
+                         caseload_per_fte=config.team.caseload_per_fte, fte=fte, worker=worker)
+    if only is not None:
+        chosen = tuple(c for c in result.cases if c.case == only)
+        if not chosen:
+            raise CtiError(f"case {only} did not run between {start} and {end}",
+                           hint="widen the period with --since/--until")
+        result = core.Report(result.since, result.until, result.made, chosen,
+                             core.team_rows(chosen))
+    lang = config.team.language
+    words = WORDS[lang]
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    if target is not None:
+        from cti_cli.render.pictures import share_bars
+
+        rows = [t for t in result.team if t.cases]
+        try:
+            share_bars(words["picture"].format(team=config.team.name, since=start, until=end),
+                       [_label(method, t.id, lang) for t in rows],
+                       [t.share_met for t in rows], words["xlabel"], target[0], target[1])
+        except OSError as exc:
+            raise CtiError(f"could not write {target[0]}: {exc.strerror}") from None
+        return 0
+    from cti_cli.render import terminal as render
+
+    def met(v: bool | None) -> str:
+        return words["open"] if v is None else words["yes" if v else "no"]
+
+    if only is not None:
+        case = result.cases[0]
+        head = words["title"].split(" · ", 1)[1].format(since=start, until=end, n=1)
+        render.print_table(f"{case.case} · {head}", words["case_cols"],
+                           [(v.id, _show(v.value), v.target, met(v.met), v.page,
+                             _label(method, v.id, lang)) for v in case.indicators])
+        return 0
+    render.print_table(words["title"].format(team=config.team.name, since=start, until=end,
+                                             n=len(result.cases)), words["cols"],
+                       [(t.id, _show(t.value), t.target,
+                         "–" if t.share_met is None else f"{t.share_met:.0%}", t.cases,
+                         next((v.page for v in result.cases[0].indicators if v.id == t.id), ""),
+                         _label(method, t.id, lang))
+                        for t in result.team], justify_right=words["cols"][3:5])
+    render.line()
+    render.line(words["cases"], style="bold")
+    for c in result.cases:
+        missed = [v.id for v in c.indicators if v.met is False]
+        render.line(f"{c.case} ({c.worker}): " + (", ".join(missed) or words["all_met"]))
+    return 0

@@ -1,0 +1,53 @@
+"""`cti progress`: the citizen's development across the documentation points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cti_cli.commands.context import Ctx
+from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.core.forms import progress as build
+from cti_cli.core.method import load_method
+from cti_cli.storage import store
+
+
+def picture_target(png: Path | None, svg: Path | None) -> tuple[Path, str] | None:
+    """The one picture file asked for, and its format."""
+    if png is not None and svg is not None:
+        raise UsageError("give --png or --svg, not both")
+    if png is None and svg is None:
+        return None
+    path, fmt = (png, "png") if png is not None else (svg, "svg")
+    assert path is not None
+    if path.is_dir():
+        raise UsageError(f"--{fmt} {path} is a folder", hint=f"name a file, e.g. {path}/"
+                         f"picture.{fmt}")
+    if not path.parent.resolve().is_dir():
+        raise UsageError(f"--{fmt} {path}: the folder {path.parent} does not exist")
+    return path, fmt
+
+
+def progress(ctx: Ctx, ref: str, *, png: Path | None, svg: Path | None) -> int:
+    target = picture_target(png, svg)
+    folder = ctx.folder()
+    path = store.case_path(folder, ref)
+    method = load_method(folder.root / "method.yaml")
+    lang = folder.config.team.language
+    case = store.read_case(path).case
+    data = build(method, case, lang)
+    from cti_cli.render.development import WORDS, chart_lines
+
+    if not data.points:
+        raise CtiError(WORDS[lang]["none"].format(case=case.id),
+                       hint=WORDS[lang]["hint"].format(case=case.id))
+    if target is None:
+        for line in chart_lines(data, lang):
+            print(line)
+        return 0
+    from cti_cli.render.pictures import progress_picture
+
+    try:
+        progress_picture(data, lang, target[0], target[1])
+    except OSError as exc:
+        raise CtiError(f"could not write {target[0]}: {exc.strerror}") from None
+    return 0
