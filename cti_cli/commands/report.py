@@ -26,7 +26,7 @@ KEY_NAME = "report.key"
 
 
 def key_path(env: Mapping[str, str] = os.environ) -> Path:
-    from cti_cli.mail.send import user_config_file  # the one per-user config directory
+    from cti_cli.mail.password import user_config_file  # the one per-user config directory
 
     return user_config_file(env).parent / KEY_NAME
 
