@@ -42,7 +42,7 @@ def _on_terminal(root: Path, args: list[str], answers: list[str]) -> tuple[int, 
     os.close(slave)
     screen = b""
     todo = list(answers)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded CI machine starts Python slowly
     while time.monotonic() < deadline:
         ready, _, _ = select.select([master], [], [], 0.2)
         if ready:
@@ -57,7 +57,7 @@ def _on_terminal(root: Path, args: list[str], answers: list[str]) -> tuple[int, 
                 os.write(master, (todo.pop(0) + "\n").encode())
         elif proc.poll() is not None:
             break
-    proc.wait(timeout=30)
+    proc.wait(timeout=60)
     os.close(master)
     return proc.returncode, screen.decode("utf-8", "replace").replace("\r\n", "\n")
 
