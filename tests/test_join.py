@@ -401,3 +401,101 @@ def test_sync_refuses_to_send_a_case_that_fails_check(driver: None, person: Peop
     assert result.code == 1
     assert "består ikke `cti check`" in result.err and f"{case}.yaml" in result.err
     assert git(tmp_path / "team.git", "rev-parse", "HEAD") == before
+
+
+def _editor(tmp_path: Path, name: str, body: str) -> str:
+    script = tmp_path / f"{name}.py"
+    script.write_text("import pathlib, sys\npath = pathlib.Path(sys.argv[1])\n"
+                      "text = path.read_text('utf-8')\n" + body +
+                      "\npath.write_text(text, 'utf-8')\n", "utf-8")
+    return f"{sys.executable} {script}"
+
+
+def test_edit_keeps_the_draft_until_used_or_discarded(
+        driver: None, person: People, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    anna = tmp_path / "anna"
+    assert person("anna", "init", anna).code == 0
+    with (anna / "cti.toml").open("a", encoding="utf-8") as fh:
+        fh.write(WORKERS)
+    case = person("anna", "new", "--initials", "MK", "--worker", "anna", "--group",
+                  "homelessness", "--transition-date", "2026-03-01", "--date", "2026-02-10",
+                  cwd=anna).out.strip()
+    path = anna / "cases" / f"{case}.yaml"
+    before = path.read_text("utf-8")
+    bad = "text += 'plan: Egen bolig\\nworker: x\\n'"
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "bad", bad))
+    assert person("anna", "edit", case, cwd=anna).code == 1
+    draft = anna / ".cti" / "drafts" / f"{case}.yaml"
+    assert "plan: Egen bolig" in draft.read_text("utf-8")
+    # the next edit does not overwrite it: without a terminal it asks for --draft/--discard-draft
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "noop", ""))
+    refused = person("anna", "edit", case, cwd=anna)
+    assert refused.code == 1 and "--draft" in refused.err
+    assert "plan: Egen bolig" in draft.read_text("utf-8")
+    # --draft continues it: the editor removes the duplicate key, and the draft is used
+    fix = "text = text.replace('worker: x\\n', '')"
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "fix", fix))
+    assert person("anna", "edit", case, "--draft", cwd=anna).code == 0
+    assert "plan: Egen bolig" in path.read_text("utf-8") and not draft.exists()
+    # --discard-draft drops one
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "bad2", "text += 'worker: y\\n'"))
+    assert person("anna", "edit", case, cwd=anna).code == 1
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "noop2", ""))
+    assert person("anna", "edit", case, "--discard-draft", cwd=anna).code == 0
+    assert not draft.exists() and path.read_text("utf-8") != before
+
+
+def _conflicted(person: People, tmp_path: Path) -> tuple[Path, str]:
+    """Bo's sync stopped on a transfer both made, after each logged a contact."""
+    anna, bo, case = two_workers(person, tmp_path)
+    with (anna / "cti.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[workers.cy]\nname = "Cy Holm"\n')
+    assert person("anna", "sync", cwd=anna).code == 0
+    assert person("bo", "sync", cwd=bo).code == 0
+    assert person("anna", "log", case, "Annas note", "--date", "2026-03-02", cwd=anna).code == 0
+    assert person("anna", "transfer", case, "--worker", "cy", "--date", "2026-03-09",
+                  cwd=anna).code == 0
+    assert person("anna", "sync", cwd=anna).code == 0
+    assert person("bo", "log", case, "Bos note", "--date", "2026-03-03", cwd=bo).code == 0
+    assert person("bo", "transfer", case, "--worker", "bo", "--date", "2026-03-10",
+                  cwd=bo).code == 0
+    stopped = person("bo", "sync", cwd=bo)
+    assert stopped.code == 1, stopped.output
+    return bo, case
+
+
+@pytest.mark.parametrize("side", ["--mine", "--theirs"])
+def test_resolve_takes_one_side_and_keeps_every_contact(
+        driver: None, person: People, tmp_path: Path, side: str) -> None:
+    bo, case = _conflicted(person, tmp_path)
+    result = person("bo", "resolve", case, side, cwd=bo)
+    assert result.code == 0, result.output
+    data = yaml.safe_load((bo / "cases" / f"{case}.yaml").read_text("utf-8"))
+    assert data["worker"] == ("bo" if side == "--mine" else "cy")
+    assert sorted(c["note"] for c in data["contacts"]) == ["Annas note", "Bos note"]
+    done = person("bo", "sync", cwd=bo)
+    assert done.code == 0, done.output
+
+
+def test_edit_opens_a_conflicted_file_with_an_explanation(
+        driver: None, person: People, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bo, case = _conflicted(person, tmp_path)
+    seen = tmp_path / "seen.txt"
+    keep_shared = "\n".join([  # keep the first side of every hunk, drop the markers
+        f"pathlib.Path({str(seen)!r}).write_text(text, 'utf-8')",
+        "out, side = [], 'out'",
+        "for line in text.splitlines(keepends=True):",
+        "    if line.startswith('<<<<<<<'): side = 'first'",
+        "    elif line.startswith('=======') and side == 'first': side = 'second'",
+        "    elif line.startswith('>>>>>>>'): side = 'out'",
+        "    elif side != 'second': out.append(line)",
+        "text = ''.join(out)",
+    ])
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "keep", keep_shared))
+    result = person("bo", "edit", case, cwd=bo)
+    assert result.code == 0, result.output
+    opened = seen.read_text("utf-8")
+    assert opened.startswith("# cti: Filen har konflikter") and "<<<<<<<" in opened
+    text = (bo / "cases" / f"{case}.yaml").read_text("utf-8")
+    assert "# cti:" not in text and "<<<<<<<" not in text
+    assert person("bo", "sync", cwd=bo).code == 0

@@ -152,8 +152,16 @@ def list_(
 
 @app.command()
 def edit(case: Annotated[str, typer.Argument(help="Case id or path.")],
+         draft: Annotated[bool, typer.Option("--draft", help="Continue the draft an earlier, "
+                                             "invalid edit left.")] = False,
+         discard_draft: Annotated[bool, typer.Option("--discard-draft", help="Drop that draft "
+                                                     "and edit the file itself.")] = False,
          no_commit: NoCommit = False) -> int:
     """Open the case file in $EDITOR; it is checked after saving and never left broken.
+
+    A draft that did not check is kept until it is used (--draft, or yes on a terminal) or
+    dropped (--discard-draft). A file with conflict markers opens with both sides and a
+    short explanation at the top, and is saved only once it checks.
 
     \b
     Example:
@@ -163,7 +171,33 @@ def edit(case: Annotated[str, typer.Argument(help="Case id or path.")],
     from cti_cli.commands.edit import edit as run
 
     CTX.no_commit = no_commit
-    return run(CTX, case, today=parse_date(None))
+    return run(CTX, case, today=parse_date(None), use_draft=draft, discard_draft=discard_draft)
+
+
+@app.command()
+def resolve(case: Annotated[str, typer.Argument(help="Case id or path.")],
+            mine: Annotated[bool, typer.Option("--mine", help="Keep your side of every "
+                                               "conflict.")] = False,
+            theirs: Annotated[bool, typer.Option("--theirs", help="Keep the colleague's side "
+                                                 "of every conflict.")] = False,
+            no_commit: NoCommit = False) -> int:
+    """Take one side of every conflict left in a case file, in one step.
+
+    Every contact and appointment of both sides is kept; the result must pass the checks.
+    Then `cti sync` finishes the stopped sync.
+
+    \b
+    Example:
+      cti resolve 2026-004 --theirs
+    """
+    from cti_cli.commands.context import parse_date
+    from cti_cli.commands.edit import resolve as run
+    from cti_cli.core.errors import UsageError
+
+    if mine == theirs:
+        raise UsageError("give exactly one of --mine and --theirs")
+    CTX.no_commit = no_commit
+    return run(CTX, case, mine=mine, today=parse_date(None))
 
 
 @app.command()

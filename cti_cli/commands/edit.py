@@ -17,7 +17,7 @@ from pathlib import Path
 from cti_cli.commands.checking import rule_findings
 from cti_cli.commands.context import Ctx
 from cti_cli.commands.record import record
-from cti_cli.core.errors import CtiError
+from cti_cli.core.errors import CtiError, UsageError
 from cti_cli.render import terminal as render
 from cti_cli.storage import edit as storage_edit
 from cti_cli.storage import scan, store
@@ -33,22 +33,78 @@ def _editor() -> list[str]:
     raise CtiError("no editor found", hint="set EDITOR, e.g. `export EDITOR=nano`")
 
 
-def edit(ctx: Ctx, ref: str, *, today: date) -> int:
+_EXPLAIN: dict[str, list[str]] = {
+    "da": [
+        "# cti: Filen har konflikter: du og en kollega ændrede det samme. Mellem <<<<<<< og",
+        "# cti: ======= står den ene side, mellem ======= og >>>>>>> den anden. Behold det",
+        "# cti: rigtige, slet markeringslinjerne (og disse linjer), og gem. Filen gemmes først,",
+        "# cti: når den er gyldig. `cti resolve SAG --mine|--theirs` vælger én side for alle.",
+    ],
+    "en": [
+        "# cti: This file has conflicts: you and a colleague changed the same thing. Between",
+        "# cti: <<<<<<< and ======= is one side, between ======= and >>>>>>> the other. Keep",
+        "# cti: what is right, delete the marker lines (and these lines), and save. It is saved",
+        "# cti: only once valid. `cti resolve CASE --mine|--theirs` picks one side for all.",
+    ],
+}
+
+
+def _strip_explanation(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith("# cti: "))
+
+
+def _current(path: Path) -> tuple[str, store.Stamp, bool]:
+    """The file's text, its stamp, and whether it holds conflict markers (read anyway)."""
+    from cti_cli.storage.yamlread import has_conflict_markers
+
+    raw, st = store.read_bytes(path)
+    text = raw.decode("utf-8", "replace")
+    if has_conflict_markers(text):
+        return text, store.Stamp.of(st, raw), True
+    loaded = store.read_case(path)
+    return loaded.text, loaded.stamp, False
+
+
+def edit(ctx: Ctx, ref: str, *, today: date, use_draft: bool = False,
+         discard_draft: bool = False) -> int:
+    """Edit a copy; a draft that did not check is kept until it is used or discarded."""
+    if use_draft and discard_draft:
+        raise UsageError("use either --draft or --discard-draft, not both")
     folder = ctx.folder()
     path = store.case_path(folder, ref)
-    loaded = store.read_case(path)
+    current, stamp, conflicted = _current(path)
     drafts = store.ensure_state_dir(folder) / "drafts"
     drafts.mkdir(mode=0o700, exist_ok=True)
     draft = drafts / path.name
-    draft.write_text(loaded.text, "utf-8")
+    start = current
+    if draft.exists() and not discard_draft:
+        if not use_draft:
+            if not sys.stdin.isatty():
+                raise CtiError(f"a draft from an earlier `cti edit` of {path.stem} is kept at "
+                               f"{draft}", hint=f"continue it with `cti edit {path.stem} "
+                               f"--draft`, or drop it with `cti edit {path.stem} "
+                               "--discard-draft`")
+            use_draft = input(f"A draft from an earlier edit of {path.stem} is kept. Continue "
+                              "it? [Y/n] ").strip().lower() not in ("n", "no", "nej")
+        if use_draft:
+            start = draft.read_text("utf-8")
+    elif use_draft:
+        raise CtiError(f"there is no draft of {path.stem} to continue",
+                       hint=f"start a new edit with `cti edit {path.stem}`")
+    if conflicted and start == current:
+        start = "\n".join(_EXPLAIN[folder.config.team.language]) + "\n" + current
+    draft.write_text(start, "utf-8")
     draft.chmod(0o600)
     while True:
         result = subprocess.run([*_editor(), str(draft)], check=False)
         if result.returncode != 0:
             raise CtiError(f"the editor exited with status {result.returncode}",
-                           hint=f"nothing was changed; your draft is kept at {draft}")
-        text = draft.read_text("utf-8")
-        if text == loaded.text:
+                           hint=f"nothing was changed; your draft is kept at {draft} (continue "
+                           f"it with `cti edit {path.stem} --draft`)")
+        text = _strip_explanation(draft.read_text("utf-8")) if conflicted else \
+            draft.read_text("utf-8")
+        if text == current:
             draft.unlink()
             render.line("no changes")
             return 0
@@ -63,12 +119,38 @@ def edit(ctx: Ctx, ref: str, *, today: date) -> int:
         if not sys.stdin.isatty() or input("The file is not valid. Edit again? [Y/n] ").strip(
         ).lower() in ("n", "no", "nej"):
             raise CtiError(f"{path.name} was not changed: the edit is not valid",
-                           hint=f"your draft is kept at {draft}; fix it and copy it over with "
-                           "`cti edit` again")
+                           hint=f"your draft is kept at {draft}; continue it with "
+                           f"`cti edit {path.stem} --draft` (or drop it with --discard-draft)")
     with storage_edit.case_lock(folder, path.stem):
-        storage_edit.atomic_write(path, text, expect=loaded.stamp)
+        storage_edit.atomic_write(path, text, expect=stamp)
     draft.unlink()
     record(ctx, folder, path, action="edit", subject=f"{path.stem}: edit by hand")
+    return 0
+
+
+def resolve(ctx: Ctx, ref: str, *, mine: bool, today: date) -> int:
+    """Take one side of every conflict left in a case file, keeping both sides' entries."""
+    from cti_cli.team.merge import take_side
+
+    folder = ctx.folder()
+    path = store.case_path(folder, ref)
+    current, stamp, conflicted = _current(path)
+    if not conflicted:
+        raise CtiError(f"{path.stem} has no conflict markers: nothing to resolve")
+    text = take_side(current, mine=mine)
+    errors = [f for f in _problems(folder, path, text, today) if f.severity == "error"]
+    if errors:
+        for f in errors:
+            sys.stderr.write(f.format() + "\n")
+        raise CtiError(f"{path.name} was not changed: taking that side leaves a file that does "
+                       "not check", hint=f"take the other side, or fix it by hand with "
+                       f"`cti edit {path.stem}`")
+    with storage_edit.case_lock(folder, path.stem):
+        storage_edit.atomic_write(path, text, expect=stamp)
+    side = "your side" if mine else "the colleague's side"
+    render.line(f"{path.stem}: took {side} of every conflict, kept every contact of both; "
+                "run `cti sync` to finish")
+    record(ctx, folder, path, action="edit", subject=f"{path.stem}: resolve conflict")
     return 0
 
 

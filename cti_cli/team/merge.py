@@ -39,6 +39,7 @@ __all__ = [
     "main",
     "merge_texts",
     "parses",
+    "take_side",
 ]
 
 
@@ -522,6 +523,64 @@ def merge_texts(
         text = text.replace("\n", "\r\n")
     conflicts = [Conflict(p.path, _show(p.ours), _show(p.theirs)) for p in merger.pending]
     return MergeResult(text, conflicts)
+
+
+def _sides(text: str) -> tuple[str, str, bool]:
+    """(first sides, second sides) of every conflict hunk, and whether the second is ours.
+
+    During `cti sync` (a rebase) the second side is labelled "(yours)"; in a plain merge
+    the first side is ours.
+    """
+    first: list[str] = []
+    second: list[str] = []
+    second_is_mine = False
+    state = "out"
+    for line in text.splitlines(keepends=True):
+        if line.startswith(OURS_MARKER):
+            state = "first"
+        elif state == "first" and line.rstrip("\r\n") == SEP_MARKER:
+            state = "second"
+        elif state != "out" and line.startswith("|||||||"):
+            state = "base"
+        elif state == "base" and line.rstrip("\r\n") == SEP_MARKER:
+            state = "second"
+        elif state == "second" and line.startswith(THEIRS_MARKER):
+            second_is_mine = second_is_mine or "yours" in line
+            state = "out"
+        elif state == "out":
+            first.append(line)
+            second.append(line)
+        elif state == "first":
+            first.append(line)
+        elif state == "second":
+            second.append(line)
+    return "".join(first), "".join(second), second_is_mine
+
+
+def take_side(text: str, *, mine: bool) -> str:
+    """The file with one side of every conflict, plus the other side's contacts and appointments.
+
+    Contacts are never a matter of choosing: a note only one side holds is kept either way.
+    """
+    first, second, second_is_mine = _sides(text)
+    chosen, other = (second, first) if mine == second_is_mine else (first, second)
+    try:
+        yaml = _yaml_for(chosen)
+        data = _load(yaml, chosen, "the chosen side")
+        rest = _load(yaml, other, "the other side")
+    except MergeError:
+        return chosen
+    merger = _Merger()
+    for key in ("contacts", "appointments"):
+        mine_list, other_list = data.get(key), rest.get(key)
+        if isinstance(mine_list, CommentedSeq) and isinstance(other_list, CommentedSeq):
+            merger.sequence(key, [], mine_list, other_list)
+        elif mine_list is None and isinstance(other_list, CommentedSeq) and other_list:
+            data[key] = other_list
+    if merger.pending:  # the same entry differs on the two sides: keep the chosen one
+        return chosen
+    out = _dump(yaml, data)
+    return out.replace("\n", "\r\n") if "\r\n" in chosen else out
 
 
 def parses(text: str) -> bool:
