@@ -138,6 +138,51 @@ def many_findings_file(root: Path, n: int = 75_000) -> str:
     return "2026-90002"
 
 
+Add = Callable[..., None]
+
+
+def one_case(tmp: Path, runs: int, add: Add) -> None:
+    """Start-up and the commands on one case, in a git folder with auto-commit on."""
+    add("start", "cti --version", measure([CTI, "--version"], runs=runs * 2))
+    add("start", "cti --help", measure([CTI, "--help"], runs=runs * 2))
+    root = git_folder(tmp / "team")
+    today = datetime.date.today()
+    for n in (200, 20):
+        cid = f"2026-{n:03d}"
+        (root / "cases" / f"{cid}.yaml").write_text(case_text(
+            cid, random.Random(n), closed=False, contacts=n,
+            start=today - datetime.timedelta(days=250)), "utf-8")
+    # cases in the contact period with the gate done, one per `advance` run
+    k = 2 * runs + 4
+    for i in range(k):
+        cid = f"2026-5{i:02d}"
+        text = case_text(cid, random.Random(i), closed=False, contacts=5,
+                         start=today - datetime.timedelta(days=12))
+        text += ("checklists:\n  contact:\n" + "".join(
+            f"    {item}: {today}\n" for item in
+            ("contact_made", "informed", "contact_agreement")))
+        (root / "cases" / f"{cid}.yaml").write_text(text, "utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "cases")
+    for n in (200, 20):
+        add("log", f"cti log, {n} contacts, auto-commit", measure(
+            [CTI, "-C", str(root), "log", f"2026-{n:03d}", "Hjemmebesøg, talte om budget "
+             "og husleje", "--minutes", "45"], runs=runs * 2, warmup=2))
+    add("log", "cti log, 200 contacts, --no-commit", measure(
+        [CTI, "-C", str(root), "log", "2026-200", "Telefon", "--minutes", "15",
+         "--no-commit"], runs=runs * 2, warmup=2))
+    add("commit", "cti new, auto-commit", measure(
+        [CTI, "-C", str(root), "new", "--initials", "AB", "--worker", "anna", "--group",
+         "homelessness", "--transition-date", str(today + datetime.timedelta(days=30))],
+        runs=runs))
+    for n in (20, 200):
+        add("commit", f"cti tick, {n} contacts, auto-commit", measure(
+            lambda i, n=n: [CTI, "-C", str(root), "tick", f"2026-{n:03d}", "evaluated",
+                            *(["--undo"] if i % 2 else [])], runs=runs * 2, warmup=2))
+    add("commit", "cti advance, auto-commit", measure(
+        lambda i: [CTI, "-C", str(root), "advance", f"2026-5{i:02d}"], runs=runs))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000")
@@ -145,6 +190,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--big", action=argparse.BooleanOptionalAction, default=True,
                     help="the 99,500-contact and 75,000-finding files")
+    ap.add_argument("--one-case", action=argparse.BooleanOptionalAction, default=True,
+                    help="start-up, log, new, tick, advance")
+    ap.add_argument("--cold-max", type=int, default=10_000,
+                    help="cold reads and check only up to this many cases (they take minutes)")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     rows: list[Row] = []
@@ -155,50 +204,16 @@ def main() -> None:
             ref_res: tuple[float, float, int, int] = base) -> None:
         row = Row(group, what, res[0], res[1], res[2], ref, ref_res[0], ref_res[1], res[3])
         rows.append(row)
+        if args.out:
+            write(args, rows, load_before)
         print(f"{group:>14} {what:<44} {row.wall * 1000:9.1f} ms {row.ratio:7.2f}x wall "
               f"{row.cpu_ratio:7.2f}x cpu {row.kib / 1024:6.1f} MB rc={row.code}", flush=True)
 
     add("start", "python -c pass", base)
-    add("start", "cti --version", measure([CTI, "--version"], runs=args.runs * 2))
-    add("start", "cti --help", measure([CTI, "--help"], runs=args.runs * 2))
     runs = args.runs
     with tempfile.TemporaryDirectory() as tmp:
-        root = git_folder(Path(tmp) / "team")
-        today = datetime.date.today()
-        for n in (200, 20):
-            cid = f"2026-{n:03d}"
-            (root / "cases" / f"{cid}.yaml").write_text(case_text(
-                cid, random.Random(n), closed=False, contacts=n,
-                start=today - datetime.timedelta(days=250)), "utf-8")
-        # cases in the contact period with the gate done, one per `advance` run
-        k = 2 * runs + 4
-        for i in range(k):
-            cid = f"2026-5{i:02d}"
-            text = case_text(cid, random.Random(i), closed=False, contacts=5,
-                             start=today - datetime.timedelta(days=12))
-            text += ("checklists:\n  contact:\n" + "".join(
-                f"    {item}: {today}\n" for item in
-                ("contact_made", "informed", "contact_agreement")))
-            (root / "cases" / f"{cid}.yaml").write_text(text, "utf-8")
-        git(root, "add", "-A")
-        git(root, "commit", "-qm", "cases")
-        for n in (200, 20):
-            add("log", f"cti log, {n} contacts, auto-commit", measure(
-                [CTI, "-C", str(root), "log", f"2026-{n:03d}", "Hjemmebesøg, talte om budget "
-                 "og husleje", "--minutes", "45"], runs=runs * 2, warmup=2))
-        add("log", "cti log, 200 contacts, --no-commit", measure(
-            [CTI, "-C", str(root), "log", "2026-200", "Telefon", "--minutes", "15",
-             "--no-commit"], runs=runs * 2, warmup=2))
-        add("commit", "cti new, auto-commit", measure(
-            [CTI, "-C", str(root), "new", "--initials", "AB", "--worker", "anna", "--group",
-             "homelessness", "--transition-date", str(today + datetime.timedelta(days=30))],
-            runs=runs))
-        for n in (20, 200):
-            add("commit", f"cti tick, {n} contacts, auto-commit", measure(
-                lambda i, n=n: [CTI, "-C", str(root), "tick", f"2026-{n:03d}", "evaluated",
-                                *(["--undo"] if i % 2 else [])], runs=runs * 2, warmup=2))
-        add("commit", "cti advance, auto-commit", measure(
-            lambda i: [CTI, "-C", str(root), "advance", f"2026-5{i:02d}"], runs=runs))
+        if args.one_case:
+            one_case(Path(tmp), runs, add)
         for size in [int(s) for s in args.sizes.split(",") if s]:
             for share in [float(s) for s in args.shares.split(",") if s]:
                 folder = make_folder(Path(tmp) / f"n{size}-{share}", size, open_share=share)
@@ -207,19 +222,24 @@ def main() -> None:
                     os.utime(p, (old, old))
                 cache = folder / ".cti" / "cache"
                 g = f"{size} / {share:.0%} open"
-                r = max(3, runs if size <= 1000 else 3)
-                parse = measure([sys.executable, "-c", PARSE, str(folder)], runs=r)
-                add(g, "bare libyaml parse (CSafeLoader)", parse)
+                r = runs
+                if size <= args.cold_max:
+                    parse = measure([sys.executable, "-c", PARSE, str(folder)], runs=r)
+                    add(g, "bare libyaml parse (CSafeLoader)", parse)
 
                 def drop(c: Path = cache) -> None:
                     shutil.rmtree(c, ignore_errors=True)
 
-                for cmd in ("list", "due"):
-                    add(g, f"cti {cmd} (cold: no cache)", measure(
-                        [CTI, "-C", str(folder), cmd], runs=r, prepare=drop), "parse", parse)
-                add(g, "cti check (every rule)", measure(
-                    [CTI, "-C", str(folder), "check"], runs=max(2, r // 2), warmup=0),
-                    "parse", parse)
+                if size <= args.cold_max:
+                    for cmd in ("list", "due"):
+                        add(g, f"cti {cmd} (cold: no cache)", measure(
+                            [CTI, "-C", str(folder), cmd], runs=r, prepare=drop), "parse",
+                            parse)
+                    add(g, "cti check (every rule)", measure(
+                        [CTI, "-C", str(folder), "check"], runs=max(1, r // 2), warmup=0),
+                        "parse", parse)
+                else:  # the warm rows need the cache: one cold run fills it
+                    measure([CTI, "-C", str(folder), "list"], runs=1, warmup=0)
                 for cmd in ("list", "due", "board"):
                     add(g, f"cti {cmd} (warm: cached)", measure(
                         [CTI, "-C", str(folder), cmd], runs=r, warmup=2))
@@ -228,42 +248,47 @@ def main() -> None:
             big = make_folder(Path(tmp) / "big", 0)
             cid = big_contacts_file(big)
             one = [sys.executable, "-c", PARSE, str(big)]
-            parse = measure(one, runs=3)
+            parse = measure(one, runs=runs)
             g = "99,500 contacts"
             add(g, "bare libyaml parse (2 MB file)", parse)
-            add(g, "cti check", measure([CTI, "-C", str(big), "check"], runs=3, warmup=0),
+            add(g, "cti check", measure([CTI, "-C", str(big), "check"], runs=runs, warmup=0),
                 "parse", parse)
             add(g, "cti log, --no-commit", measure(
-                [CTI, "-C", str(big), "log", cid, "Telefon", "--no-commit"], runs=3),
+                [CTI, "-C", str(big), "log", cid, "Telefon", "--no-commit"], runs=runs),
                 "parse", parse)
             for cmd in ("due", "list"):
                 add(g, f"cti {cmd} (cold)", measure(
-                    [CTI, "-C", str(big), cmd], runs=3,
+                    [CTI, "-C", str(big), cmd], runs=runs,
                     prepare=lambda b=big: shutil.rmtree(b / ".cti" / "cache",
                                                         ignore_errors=True)), "parse", parse)
             (big / "cases" / f"{cid}.yaml").unlink()
             cid = many_findings_file(big)
-            parse = measure(one, runs=3)
+            parse = measure(one, runs=runs)
             g = "75,000 findings"
             add(g, "bare libyaml parse", parse)
-            add(g, "cti check", measure([CTI, "-C", str(big), "check"], runs=3, warmup=0),
-                "parse", parse)
-    load_after = os.getloadavg()
+            add(g, "cti check", measure([CTI, "-C", str(big), "check"], runs=runs,
+                                        warmup=0), "parse", parse)
     if args.out:
-        lines = ["# Benchmarks", "", f"Machine: {machine()}.", "",
-                 f"Produced by `python tests/benchmarks/bench.py --sizes {args.sizes} "
-                 f"--shares {args.shares} --runs {args.runs} --out {args.out}` on "
-                 f"{datetime.date.today()}: medians of repeated runs of the real `cti` console "
-                 "script. Ratios are to `python -c pass` (start-up, commands on one case, "
-                 "warm reports) or to a bare libyaml parse of the same files (cold reads, "
-                 "check), measured in the same run. Load average before/after: "
-                 f"{load_before[0]:.1f} / {load_after[0]:.1f} on {os.cpu_count()} cores.",
-                 "",
-                 "| group | command | wall ms | × wall | × CPU | of | peak MB |",
-                 "|---|---|---:|---:|---:|---|---:|"]
-        lines += [f"| {r.group} | {r.what} | {r.wall * 1000:.1f} | {r.ratio:.2f}× | "
-                  f"{r.cpu_ratio:.2f}× | {r.ref} | {r.kib / 1024:.0f} |" for r in rows]
-        args.out.write_text("\n".join(lines) + "\n", "utf-8")
+        write(args, rows, load_before)
+
+
+def write(args: argparse.Namespace, rows: list[Row], load_before: tuple[float, ...]) -> None:
+    """The table so far (written after every row: a long run may be cut short)."""
+    load_after = os.getloadavg()
+    lines = ["# Benchmarks", "", f"Machine: {machine()}.", "",
+             f"Produced by `python tests/benchmarks/bench.py --sizes {args.sizes} "
+             f"--shares {args.shares} --runs {args.runs} --out {args.out}` on "
+             f"{datetime.date.today()}: medians of repeated runs of the real `cti` console "
+             "script. Ratios are to `python -c pass` (start-up, commands on one case, "
+             "warm reports) or to a bare libyaml parse of the same files (cold reads, "
+             "check), measured in the same run. Load average before/after: "
+             f"{load_before[0]:.1f} / {load_after[0]:.1f} on {os.cpu_count()} cores.",
+             "",
+             "| group | command | wall ms | × wall | × CPU | of | peak MB |",
+             "|---|---|---:|---:|---:|---|---:|"]
+    lines += [f"| {r.group} | {r.what} | {r.wall * 1000:.1f} | {r.ratio:.2f}× | "
+              f"{r.cpu_ratio:.2f}× | {r.ref} | {r.kib / 1024:.0f} |" for r in rows]
+    args.out.write_text("\n".join(lines) + "\n", "utf-8")
 
 
 if __name__ == "__main__":
