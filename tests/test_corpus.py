@@ -184,6 +184,27 @@ def gen_fifo(d: Path) -> list[str]:
     return ["check", "--strict", "--date", DAY, "fifo.yaml"]
 
 
+def gen_symlink_loop_check(d: Path) -> list[str]:
+    _folder(d)
+    (d / "cases" / "a.yaml").symlink_to("b.yaml")
+    (d / "cases" / "b.yaml").symlink_to("a.yaml")
+    (d / "cases" / "self.yaml").symlink_to("self.yaml")
+    return ["check", "--strict", "--date", DAY]
+
+
+def gen_symlink_loop_show(d: Path) -> list[str]:
+    gen_symlink_loop_check(d)
+    return ["show", "a"]
+
+
+def gen_method_typo(d: Path) -> list[str]:
+    _folder(d)
+    _write(d / "cases", "2026-001.yaml", minimal_case("2026-001"))
+    _write(d, "method.yaml", "gates:\n  contact:\n    items:\n    - id: housing\n"
+           "      conditonal: true\n")
+    return ["checklist", "2026-001"]
+
+
 GENERATED: dict[str, Callable[[Path], list[str]]] = {
     "huge-50mb": gen_huge_50mb,
     "just-over-limit": gen_just_over_limit,
@@ -199,11 +220,15 @@ GENERATED: dict[str, Callable[[Path], list[str]]] = {
     "id-absolute": gen_id_absolute,
     "id-trailing-newline": gen_id_trailing_newline,
     "fifo": gen_fifo,
+    "symlink-loop-check": gen_symlink_loop_check,
+    "symlink-loop-show": gen_symlink_loop_show,
+    "method-typo": gen_method_typo,
 }
 
 # Inputs named by a command-line argument, or not a file: no line to point at.
 NO_LINE = {"symlink-out-check", "symlink-out-show", "id-dotdot", "id-dotdot-yaml", "id-absolute",
-           "id-trailing-newline", "fifo"}
+           "id-trailing-newline", "fifo", "symlink-loop-check", "symlink-loop-show",
+           "method-typo"}
 
 FINDING = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[EW]\d{3}) ")
 

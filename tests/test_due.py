@@ -141,10 +141,24 @@ def test_quiet_still_prints_what_is_due(team: Path, cti: Runner) -> None:
 def test_unreadable_case_file_is_named_on_stderr(team: Path, cti: Runner) -> None:
     (team / "cases" / "2026-003.yaml").write_text("id: [\n", "utf-8")
     result = cti("-C", team, "due", "--date", TODAY, "--json")
-    assert result.code == 0
+    assert result.code == 1  # the others are shown; cron and systemd report the failure
     assert "2026-003.yaml" in result.err
     assert "cti check" in result.err
     assert json.loads(result.out)
+
+
+def test_one_unreadable_case_does_not_stop_the_reminders(team: Path, cti: Runner,
+                                                         server: SmtpServer) -> None:
+    """A colleague's typo (`Plan:`) in one file: every other case is mailed, then exit 1."""
+    bad = team / "cases" / "2026-002.yaml"
+    bad.write_text(bad.read_text("utf-8") + "Plan: find a flat\n", "utf-8")
+    use_smtp(team, server.port)
+    result = cti("-C", team, "due", "--date", TODAY, "--email", "--quiet")
+    assert result.code == 1, result.output
+    assert "internal error" not in result.output
+    assert [e.rcpt_tos for e in server.handler.envelopes] == [["anna@kommune.example"]]
+    assert "2026-001" in text_of(server.handler.messages()[0])
+    assert "cases/2026-002.yaml" in result.err.splitlines()[-1]
 
 
 # --- mail ------------------------------------------------------------------------------

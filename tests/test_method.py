@@ -393,7 +393,7 @@ def test_override_reports_every_inconsistency(tmp_path: Path) -> None:
     )
     with pytest.raises(MethodError) as info:
         load_method(path)
-    lines = str(info.value).splitlines()
+    lines = info.value.message.splitlines()
     assert len(lines) == 2
     assert "phases[phase2].gate" in lines[0]
     assert "target_groups.other.transition" in lines[1]

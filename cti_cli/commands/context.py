@@ -41,7 +41,10 @@ def parse_date(value: str | None, option: str = "--date", *, default: date | Non
     try:
         if len(value) != 10:
             raise ValueError
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
+        if not 1900 <= day.year <= 2199:  # model.FIRST_YEAR/LAST_YEAR: planning must not overflow
+            raise ValueError
+        return day
     except ValueError:
         raise UsageError(f"{option} {value!r} is not a date",
                          hint="write dates as YYYY-MM-DD, e.g. 2026-03-02") from None

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
-from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.core.errors import UsageError
 from cti_cli.storage import scan
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def _problem(text: str) -> None:
 def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as_json: bool,
         email: bool, quiet: bool) -> int:
     """Compute, filter and show the due items; with `email`, mail each worker theirs."""
-    from cti_cli.core.method import MethodError, load_method
+    from cti_cli.core.method import load_method
     from cti_cli.core.reminders import due_items
 
     folder = ctx.folder()
@@ -46,17 +46,13 @@ def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as
     if worker is not None and config.workers and worker not in config.workers:
         raise UsageError(f"worker {worker!r} is not in cti.toml",
                          hint="known workers: " + ", ".join(sorted(config.workers)))
-    try:
-        method = load_method(folder.root / "method.yaml")
-    except MethodError as exc:
-        raise CtiError(str(exc), hint="fix the team's method.yaml") from None
+    method = load_method(folder.root / "method.yaml")  # a MethodError is a CtiError
 
     # reminders are for open courses
     entries = scan.load_all(folder, open_only=True, as_of=today, progress=progress_bar)
-    for entry in entries:
-        if entry.facts is None:
-            _problem(f"{folder.rel(entry.path)} cannot be read, so it is left out of the "
-                     "reminders: run `cti check`")
+    unreadable = [folder.rel(e.path) for e in entries if e.facts is None]
+    for shown in unreadable:
+        _problem(f"{shown} cannot be read, so it is left out of the reminders: run `cti check`")
     records = [e.facts for e in entries if e.facts is not None]
     items = due_items(records, today, config=config, method=method, within=within)
     if worker is not None:
@@ -66,9 +62,14 @@ def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as
     show = not (quiet and (email or not items))
     if show:
         _print_items(items, today, today + timedelta(days=horizon), folder, as_json)
-    if not email:
-        return 0
-    return _email(folder, items, today, quiet=quiet, summary_to_stderr=as_json)
+    code = _email(folder, items, today, quiet=quiet,
+                  summary_to_stderr=as_json) if email else 0
+    if unreadable:
+        # every other case was shown or mailed; a non-zero exit makes cron and systemd's
+        # OnFailure= report the file(s) nobody is reminded about
+        _problem(f"{len(unreadable)} case file(s) could not be read: {', '.join(unreadable)}")
+        return max(code, 1)
+    return code
 
 
 def _print_items(items: list[DueItem], today: date, last_day: date, folder: Folder,

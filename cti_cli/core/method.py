@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from cti_cli.core.errors import CtiError
 from cti_cli.core.model import NotApplicable  # one answer type for the method and the case file
 
 try:
@@ -34,8 +36,19 @@ SHIPPED_NAME = "method.yaml"
 _MERGE_KEYS = ("id", "name")
 
 
-class MethodError(ValueError):
-    """A method file (shipped or team override) is unreadable or invalid; a user error."""
+class MethodError(CtiError, ValueError):
+    """A method file (shipped or team override) is unreadable or invalid; a user error.
+
+    A `CtiError`, so every command shows it as a message (exit 1), never as a bug.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint or "fix the team's method.yaml, or move it "
+                         "away to use the method shipped with cti")
+
+
+#: A team's method.yaml is a few kilobytes; a bigger file is a mistake, not read whole.
+MAX_METHOD_BYTES = 1024 * 1024
 
 
 class _Frozen(BaseModel):
@@ -495,15 +508,24 @@ def _shipped_data() -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=32)
-def _load(override: Path | None) -> Method:
+def _load(override: Path | None, shown: str = "") -> Method:
     base = _shipped_data()
     if override is None:
         return _validate(base, f"cti_cli/core/{SHIPPED_NAME}")
+    shown = shown or str(override)
     try:
-        text = override.read_text(encoding="utf-8")
+        with override.open("rb") as fh:
+            raw = fh.read(MAX_METHOD_BYTES + 1)
+        if len(raw) > MAX_METHOD_BYTES:
+            raise MethodError(f"{shown}: the method override is larger than "
+                              f"{MAX_METHOD_BYTES // 1024} KB: not read")
+        text = raw.decode("utf-8-sig")
     except OSError as exc:
-        raise MethodError(f"{override}: cannot read the method override: {exc.strerror}") from exc
-    return _validate(deep_merge(base, _parse(text, str(override))), str(override))
+        raise MethodError(f"{shown}: cannot read the method override: {exc.strerror}") from exc
+    except UnicodeDecodeError:
+        raise MethodError(f"{shown}: the method override is not UTF-8 text",
+                          hint="save it as UTF-8") from None
+    return _validate(deep_merge(base, _parse(text, shown)), shown)
 
 
 def load_method(team_override: Path | None = None) -> Method:
@@ -513,8 +535,11 @@ def load_method(team_override: Path | None = None) -> Method:
     has no override, so callers can pass ``team_dir / "method.yaml"`` unconditionally. Results
     are cached per resolved path: the method does not change during one run.
     """
-    if team_override is not None:
-        team_override = team_override.resolve()
-        if not team_override.exists():
-            team_override = None
-    return _load(team_override)
+    if team_override is None:
+        return _load(None)
+    team_override = team_override.resolve()
+    if not team_override.exists():
+        return _load(None)
+    # messages name the file as the person typing sees it, like the case files' findings
+    shown = os.path.relpath(team_override)
+    return _load(team_override, str(team_override) if shown.startswith("..") else shown)

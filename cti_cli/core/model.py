@@ -68,17 +68,31 @@ GOAL_STATUSES: tuple[str, ...] = get_args(GoalStatus)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+#: The years a date in a case may lie in. A course is planned months ahead of its dates, so
+#: 9999-12-31 (or 0001-01-01 minus a month) would overflow the calendar; no CTI course
+#: lies outside these years. An input limit, not a rule of the method.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def in_date_range(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"{value} is outside the years {FIRST_YEAR}–{LAST_YEAR}")
+    return value
+
+
 def _iso_date(value: Any) -> Any:
     """Accept a date or an ISO `YYYY-MM-DD` string; never a number or a datetime.
 
     pydantic's lax mode would read `20260302` as seconds since 1970: a silent wrong date.
     """
     if isinstance(value, date) and type(value) is date:
-        return value
+        return in_date_range(value)
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
-        except ValueError:
+            return in_date_range(date.fromisoformat(value))
+        except ValueError as exc:
+            if "outside the years" in str(exc):
+                raise
             raise ValueError(f"{value} is not a real date") from None
     if isinstance(value, date):
         raise ValueError("expected a date (YYYY-MM-DD) without a time")

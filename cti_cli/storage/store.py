@@ -118,7 +118,7 @@ def case_path(folder: Folder, ref: str) -> Path:
     else:
         raise CaseNotFound(f"{ref!r} is neither a case id nor a case file path",
                            hint="ids are letters, digits, '-' and '_'; see `cti list`")
-    resolved = path.resolve()
+    resolved = resolve(path)
     if resolved.parent != cases:
         raise CaseNotFound(f"{ref} is not in this folder's cases/ ({folder.rel(cases)})",
                            hint="name a case by its id, e.g. `cti show 2026-004`")
@@ -126,6 +126,17 @@ def case_path(folder: Folder, ref: str) -> Path:
         raise CaseNotFound(f"no case {ref!r} in {folder.rel(cases)}",
                            hint="see `cti list` for the cases")
     return resolved
+
+
+def resolve(path: Path) -> Path:
+    """`path.resolve()`, with a symbolic-link loop (`a.yaml -> b.yaml -> a.yaml`, which a
+    colleague can commit) as a user's problem rather than a RuntimeError."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        raise CtiError(f"{display_path(path)} is a symbolic link that leads in a circle: "
+                       "not read", hint="replace the link by the case file itself, or "
+                       "remove it (`git rm`)") from None
 
 
 def iter_case_paths(folder: Folder) -> list[Path]:
@@ -194,7 +205,7 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     from cti_cli.storage.yamlread import MAX_BYTES
 
     try:
-        if path.is_symlink() and path.resolve().parent != path.absolute().parent.resolve():
+        if path.is_symlink() and resolve(path).parent != path.absolute().parent.resolve():
             raise CtiError(f"{display_path(path)} is a symbolic link to a file outside its "
                            "folder: not read",
                            hint="replace the link by the file itself, or remove it")

@@ -17,6 +17,10 @@ from cti_cli.core.findings import Finding
 from cti_cli.core.model import Case
 from cti_cli.storage.yamlread import Parsed
 
+#: Findings reported per file: the first 100, then a count. A 2 MB file can hold 75,000
+#: mistakes; listing them all helps nobody and used to cost minutes.
+MAX_FINDINGS = 100
+
 
 def _unwrap(annotation: Any) -> Any:
     """The model class a field holds, through Optional, list, dict and Annotated."""
@@ -57,29 +61,57 @@ def _allowed_keys(loc: tuple[Any, ...], root: type[BaseModel] = Case) -> list[st
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
-def clean_loc(loc: Any) -> tuple[Any, ...]:
+def _is_label(part: Any) -> bool:
+    return isinstance(part, str) and (
+        "[" in part or part[:1].isupper() or part in ("bool", "int", "str"))
+
+
+def clean_loc(loc: Any, data: Any = None) -> tuple[Any, ...]:
     """Drop pydantic's union-member labels (`function-before[...]`, `bool`, `NotApplicable`):
-    they are not keys of the file."""
-    return tuple(p for p in loc if not (isinstance(p, str) and (
-        "[" in p or p[:1].isupper() or p in ("bool", "int", "str"))))
+    they are not keys of the file.
+
+    A part that is a key (or index) of the data at that place is kept whatever it looks
+    like: `Plan:` or `ID:` in a file is a key, not a label, and the message must name it.
+    """
+    kept: list[Any] = []
+    here = data
+    for part in loc:
+        in_list = isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here)
+        if (isinstance(here, dict) and part in here) or in_list:
+            kept.append(part)
+            here = here[part]
+        elif not _is_label(part):
+            kept.append(part)
+            here = None
+    return tuple(kept)
 
 
-def _message(err: Any, root: type[BaseModel] = Case) -> tuple[str, str, str | None]:
+def _close_key(key: str, choices: list[str]) -> str | None:
+    """The allowed key a typo most likely meant; `ID` and `Plan` mean `id` and `plan`."""
+    same = [c for c in choices if c.lower() == key.lower()]
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(key.lower(), choices, n=1)
+    return close[0] if close else None
+
+
+def _message(err: Any, root: type[BaseModel] = Case,
+             data: Any = None) -> tuple[str, str, str | None]:
     """(code, message, hint) for one pydantic error, without the input value."""
     kind = err["type"]
-    loc = clean_loc(err["loc"])
+    loc = clean_loc(err["loc"], data)
     dotted = ".".join(str(p) for p in loc) or "the file"
     msg = err["msg"].removeprefix("Value error, ")
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and loc:
         key = str(loc[-1])
         choices = _allowed_keys(loc[:-1], root)
-        close = difflib.get_close_matches(key, choices, n=1)
-        hint = (f"did you mean '{close[0]}'?" if close
+        close = _close_key(key, choices)
+        hint = (f"did you mean '{close}'?" if close
                 else f"allowed here: {', '.join(choices)}" if choices else None)
         if choices == ["na"]:
             hint = 'inside { } a comma starts a new key: quote the reason, {na: "a, b"}'
         return "E101", f"unknown key '{key}'", hint
-    if kind == "missing":
+    if kind == "missing" and loc:
         return "E102", f"'{dotted}' is required but missing", f"add '{loc[-1]}:' here"
     if kind in ("literal_error", "enum"):
         expected = err.get("ctx", {}).get("expected", "")
@@ -124,20 +156,37 @@ def validate_model(model: type[M], data: Any, parsed: Parsed,
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        findings = []
+        findings: list[Finding] = []
+        placed: list[tuple[int, int, int, Any]] = []
         errors = exc.errors(include_input=False, include_url=False)
-        locs = [clean_loc(e["loc"]) for e in errors]
+        locs = [clean_loc(e["loc"], data) for e in errors]
         seen: set[tuple[Any, ...]] = set()
+        # every proper prefix of a location: one pass, so N errors cost O(N), not O(N²)
+        deeper = {loc[:k] for loc in locs for k in range(len(loc))}
+        # `ID:` for `id:` is one mistake, not two: its "unknown key" finding says what to do
+        miscased = {(*loc[:-1], str(loc[-1]).lower()) for e, loc in zip(errors, locs, strict=True)
+                    if e["type"] == "extra_forbidden" and loc}
         for err, loc in zip(errors, locs, strict=True):
-            if any(len(other) > len(loc) and other[:len(loc)] == loc for other in locs):
+            if err["type"] == "missing" and loc and (*loc[:-1], str(loc[-1])) in miscased:
+                continue
+            if loc in deeper:
                 continue  # a union's other member got further: its error is the useful one
             if loc in seen and err["type"] not in ("extra_forbidden", "missing"):
                 continue  # one message per place
             seen.add(loc)
-            code, message, hint = _message(err, model)
             on_key = err["type"] in ("extra_forbidden", "missing")
             line, col = parsed.position(loc if err["type"] != "missing" else loc[:-1],
                                         key=on_key)
+            placed.append((line, col, len(placed), err))
+        placed.sort(key=lambda p: p[:3])
+        # words only for what is shown: the first MAX_FINDINGS, then a count
+        for line, col, _n, err in placed[:MAX_FINDINGS]:
+            code, message, hint = _message(err, model, data)
             findings.append(Finding(path, line, col, code, "error", message, hint))
-        findings.sort(key=lambda f: (f.line, f.column))
+        if len(placed) > MAX_FINDINGS:
+            rest = len(placed) - MAX_FINDINGS
+            last = findings[-1]
+            findings.append(Finding(path, last.line, last.column, "E199", "error",
+                                    f"{rest} more problem(s) in this file are not shown",
+                                    f"fix the first {MAX_FINDINGS} and run `cti check` again"))
         return None, findings

@@ -325,8 +325,10 @@ def decode(raw: bytes) -> str:
         if markers:
             shown = ", ".join(map(str, markers[:6])) + (" …" if len(markers) > 6 else "")
             raise ReadError(f"unresolved merge conflict (marker lines {shown})", markers[0], 1,
-                            code="E009", hint="keep one side's value, delete the lines "
-                            "<<<<<<<, ======= and >>>>>>>, save, then run `cti sync`")
+                            code="E009", hint="for a value keep one side; in contacts and "
+                            "other lists keep both sides' entries (each has its own id); "
+                            "delete the lines <<<<<<<, ======= and >>>>>>>, save, then run "
+                            "`cti sync`")
     return text
 
 

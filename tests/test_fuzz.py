@@ -1,0 +1,120 @@
+"""No input ends in an internal error: a fuzz test over the case file's keys and values.
+
+Each example is a realistic case file (examples/cases) with one to three mutations of the
+kinds a careless or hostile colleague makes: a key in another case (`Plan:`, `ID:`), a date at
+the calendar's ends (9999-12-31, 0001-01-01), an odd scalar (`yes`, `0x1F`, `1:20`, `.nan`,
+`!!binary`), YAML 1.1 forms (`%YAML 1.1`, sexagesimal numbers, `y`/`n`). Every command must
+end with exit 0, 1 or 2 and a message, never exit 3 ("internal error").
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cti_cli.cli import main
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+BASE = (EXAMPLES / "cases" / "2026-006.yaml").read_text("utf-8")
+CASE = "2026-006"
+KEY_LINE = re.compile(r"^(\s*(?:- )?)([a-z_]+):", re.M)
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+VALUE_LINE = re.compile(r"^(\s*(?:- )?[a-z_]+: )(\S.*)$", re.M)
+
+EXTREME_DATES = ["9999-12-31", "0001-01-01", "1899-12-31", "2200-01-01", "2199-12-31",
+                 "1900-01-01", "2026-02-29", "2024-02-29", "2026-04-31", "99999-01-01"]
+ODD_SCALARS = ["yes", "no", "on", "off", "y", "n", "~", "null", "0x1F", "0o17", "0123",
+               "1_000", "1:20", "1:30:00", ".inf", "-.inf", ".nan", "1e400", "-0", "[]", "{}",
+               '""', "''", "!!binary aGVsbG8=", "!!str 5", "!!int '5'", "!!set {a, b}",
+               "2026-01-01T10:00:00", "2026-01-01 10:00", "&a x", "*a", "=", "|", ">-",
+               "[[[[x]]]]", "{a: {b: {c: d}}}", "'\\x1b]52;c;aGk=\\x07'", "\"\\e[2J\"",
+               "\"\\u202e\"", "12345678901234567890123", "true", "False", "NULL"]
+CASINGS = [str.upper, str.title, str.swapcase, lambda k: k[:1].upper() + k[1:]]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    text = BASE
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["top-key", "key", "date", "scalar", "yaml11", "dup"]))
+        if kind in ("top-key", "key"):
+            hits = [m for m in KEY_LINE.finditer(text) if kind == "key" or not m.group(1)]
+            m = draw(st.sampled_from(hits))
+            key = draw(st.sampled_from(CASINGS))(m.group(2))
+            text = text[:m.start(2)] + key + text[m.end(2):]
+        elif kind == "date":
+            hits = list(DATE.finditer(text))
+            m = draw(st.sampled_from(hits))
+            text = text[:m.start()] + draw(st.sampled_from(EXTREME_DATES)) + text[m.end():]
+        elif kind == "scalar":
+            hits = list(VALUE_LINE.finditer(text))
+            m = draw(st.sampled_from(hits))
+            text = text[:m.start(2)] + draw(st.sampled_from(ODD_SCALARS)) + text[m.end(2):]
+        elif kind == "yaml11":
+            text = "%YAML 1.1\n---\n" + text
+        else:  # a key line repeated in another case
+            hits = list(KEY_LINE.finditer(text))
+            m = draw(st.sampled_from(hits))
+            line_end = text.index("\n", m.start())
+            line = text[m.start():line_end]
+            text = text[:line_end + 1] + line.replace(m.group(2), m.group(2).upper(), 1) \
+                + "\n" + text[line_end + 1:]
+    return text
+
+
+COMMANDS: list[list[str]] = [
+    ["check", "--strict", "--date", "2026-05-01"],
+    ["show", CASE],
+    ["show", "--json", CASE],
+    ["list"],
+    ["due", "--date", "2026-05-01"],
+    ["board", "--date", "2026-05-01"],
+    ["timeline", CASE],
+    ["checklist", CASE],
+    ["log", CASE, "Opkald", "--kind", "phone", "--date", "2026-05-01", "--no-commit"],
+]
+
+
+def _run(args: list[str], cwd: Path) -> tuple[int, str]:
+    import os
+
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(args)
+    finally:
+        os.chdir(old)
+    return code, out.getvalue() + err.getvalue()
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    root = tmp_path / "team"
+    root.mkdir()
+    shutil.copy(EXAMPLES / "cti.toml", root / "cti.toml")
+    text = (root / "cti.toml").read_text("utf-8")
+    (root / "cti.toml").write_text(text.replace("commit = true", "commit = false"), "utf-8")
+    (root / "cases").mkdir()
+    shutil.copy(EXAMPLES / "cases" / "2026-003.yaml", root / "cases")  # a readable neighbour
+    return root
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=mutated())
+def test_no_command_raises_on_a_mutated_case(team: Path, text: str) -> None:
+    path = team / "cases" / f"{CASE}.yaml"
+    for args in COMMANDS:
+        path.write_text(text, "utf-8")
+        code, output = _run(args, team)
+        assert code in (0, 1, 2), f"cti {' '.join(args)} → {code}\n{output}\n--- file:\n{text}"
+        assert "internal error" not in output and "Traceback" not in output
