@@ -16,10 +16,13 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from casefiles import minimal_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cti_cli.cli import main
+from cti_cli.storage.store import validate_text
+from cti_cli.storage.validate import MAX_FINDINGS
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 BASE = (EXAMPLES / "cases" / "2026-006.yaml").read_text("utf-8")
@@ -118,3 +121,15 @@ def test_no_command_raises_on_a_mutated_case(team: Path, text: str) -> None:
         code, output = _run(args, team)
         assert code in (0, 1, 2), f"cti {' '.join(args)} → {code}\n{output}\n--- file:\n{text}"
         assert "internal error" not in output and "Traceback" not in output
+
+
+def test_findings_are_capped_at_100_then_a_count() -> None:
+    """A 2 MB file can hold 75,000 mistakes: the first 100 are shown, then how many more."""
+    n = 3000
+    text = minimal_case("many") + "contacts:\n" + "".join(
+        f"- {{date: 2026-02-12, x: {i}}}\n" for i in range(n))
+    case, _parsed, findings = validate_text(text, "many.yaml")
+    assert case is None and len(findings) == MAX_FINDINGS + 1
+    assert [f.code for f in findings[:MAX_FINDINGS]] == ["E101"] * MAX_FINDINGS
+    assert findings[0].line == 11 and findings[-2].line == 10 + MAX_FINDINGS
+    assert findings[-1].code == "E199" and f"{n - MAX_FINDINGS} more" in findings[-1].message

@@ -602,3 +602,94 @@ def test_concurrent_run_waits_then_sees_what_the_first_sent_or_gives_up() -> Non
     assert not second.already_sent(sent)
     with second.lock(timeout=1):
         assert second.already_sent(sent)  # reread under the lock: no double send
+
+
+# --- the password goes only where this machine agreed (cti mail setup) -------------------
+
+
+def _team_with_smtp(cti: Any, root: Path, port: int, cafile: Path) -> None:
+    result = cti("-C", root, "new", "--initials", "MK", "--worker", "anna", "--group",
+                 "homelessness", "--transition-date", "2026-02-01", "--date", "2026-01-05",
+                 "--id", "2026-001")
+    assert result.code == 0, result.output
+    with (root / "cti.toml").open("a", encoding="utf-8") as fh:
+        fh.write(f'\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "starttls"\n'
+                 f'username = "cti-bot"\ncafile = "{cafile}"\nfrom = "{SENDER}"\ntimeout = 5\n')
+
+
+def _set_smtp(root: Path, old: str, new: str) -> None:
+    toml = root / "cti.toml"
+    toml.write_text(toml.read_text("utf-8").replace(old, new), "utf-8")
+
+
+def test_password_goes_only_to_the_pinned_server(
+    plain_folder: Path, cti: Any, smtp_server: Callable[..., Server], cert: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = smtp_server("starttls", password="hunter2")
+    _team_with_smtp(cti, plain_folder, real.port, cert[0])
+    monkeypatch.setenv("CTI_SMTP_PASSWORD", "hunter2")
+
+    # never agreed: no login, and the message says how to agree
+    first = cti("-C", plain_folder, "due", "--email", "--date", "2026-06-01", "--quiet")
+    assert first.code == 1 and "cti mail setup" in first.err and real.logins == []
+
+    setup = cti("-C", plain_folder, "mail", "setup")
+    assert setup.code == 0, setup.output
+    assert f"127.0.0.1:{real.port} (starttls, CA file {cert[0]})" in setup.out
+    sent = cti("-C", plain_folder, "due", "--email", "--date", "2026-06-01", "--quiet")
+    assert sent.code == 0, sent.output
+    assert real.logins == [("cti-bot", "hunter2")] and len(real.handler.envelopes) == 1
+
+    # a colleague (or an intruder) points [smtp] at another server: it never sees the password
+    rogue = smtp_server("starttls", password="anything")
+    _set_smtp(plain_folder, f"port = {real.port}", f"port = {rogue.port}")
+    refused = cti("-C", plain_folder, "due", "--email", "--date", "2026-06-09", "--quiet")
+    assert refused.code == 1 and rogue.logins == [] and rogue.handler.envelopes == []
+    assert f"port {real.port} → {rogue.port}" in refused.err
+    assert "hunter2" not in refused.output
+    doctor = cti("-C", plain_folder, "doctor")
+    assert doctor.code == 1 and "D303" in doctor.out and f"→ {rogue.port}" in doctor.out
+
+    # back to the agreed server, but the CA file's content was swapped
+    _set_smtp(plain_folder, f"port = {rogue.port}", f"port = {real.port}")
+    assert "D30" not in cti("-C", plain_folder, "doctor").out
+    original = cert[0].read_bytes()
+    try:
+        cert[0].write_bytes(original + b"\n")
+        swapped = cti("-C", plain_folder, "due", "--email", "--date", "2026-06-09", "--quiet")
+        assert swapped.code == 1 and "the content of the CA file" in swapped.err
+    finally:
+        cert[0].write_bytes(original)
+    assert real.logins == [("cti-bot", "hunter2")]
+
+
+def test_cafile_inside_the_folder_is_refused(
+    plain_folder: Path, cti: Any, smtp_server: Callable[..., Server], cert: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server = smtp_server("starttls", password="hunter2")
+    inside = plain_folder / "ca.pem"
+    shutil.copy(cert[0], inside)
+    _team_with_smtp(cti, plain_folder, server.port, inside)
+    monkeypatch.setenv("CTI_SMTP_PASSWORD", "hunter2")
+    setup = cti("-C", plain_folder, "mail", "setup")
+    assert setup.code == 1 and "inside the team's folder" in setup.err
+    due = cti("-C", plain_folder, "due", "--email", "--date", "2026-06-01", "--quiet")
+    assert due.code == 1 and "inside the team's folder" in due.err
+    assert server.logins == [] and server.handler.envelopes == []
+    doctor = cti("-C", plain_folder, "doctor")
+    assert "D302" in doctor.out
+    _set_smtp(plain_folder, f'cafile = "{inside}"', 'cafile = "ca.pem"')
+    relative = cti("-C", plain_folder, "due", "--email", "--date", "2026-06-01", "--quiet")
+    assert relative.code == 1 and "relative path" in relative.err
+
+
+def test_sync_warns_about_a_changed_smtp_server(
+    folder: Path, cti: Any, cert: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _team_with_smtp(cti, folder, 2525, cert[0])
+    assert cti("-C", folder, "mail", "setup").code == 0
+    _set_smtp(folder, "port = 2525", "port = 2526")
+    result = cti("-C", folder, "sync")
+    assert "port 2525 → 2526" in result.err

@@ -41,3 +41,24 @@ def due(
 
     return run(CTX, day=day, within=within, worker=worker, as_json=as_json, email=email,
                quiet=quiet)
+
+
+mail_app = typer.Typer(help="Mail settings of this machine.", no_args_is_help=True)
+app.add_typer(mail_app, name="mail")
+
+
+@mail_app.command("setup")
+def mail_setup() -> int:
+    """Agree to the [smtp] server of cti.toml: the SMTP password goes only there.
+
+    Pins host, port, security and the CA file (by content) in the per-user config. When
+    someone later changes [smtp] in cti.toml, `cti due --email` refuses to log in and says
+    what changed; `cti doctor` and `cti sync` warn.
+
+    \b
+    Example:
+      cti mail setup
+    """
+    from cti_cli.commands.mail import setup as run
+
+    return run(CTX)

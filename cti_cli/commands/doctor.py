@@ -139,14 +139,28 @@ def split_problems(folder: Folder, root: Path) -> list[Problem]:
 
 
 def smtp_problems(folder: Folder) -> list[Problem]:
+    from cti_cli.core.settings import SmtpSettings
+    from cti_cli.mail import pin
+
     smtp = folder.config.smtp
     if not smtp:
         return []
+    found = []
     host = str(smtp.get("host", "")).lower()
     if smtp.get("security") == "none" and host not in LOCAL_HOSTS:
-        return [Problem("D301", f"[smtp] security = \"none\" to {host}: reminders would travel "
-                        "unencrypted", 'set security = "starttls" (port 587) or "ssl" (465)')]
-    return []
+        found.append(Problem("D301", f"[smtp] security = \"none\" to {host}: reminders would "
+                             "travel unencrypted",
+                             'set security = "starttls" (port 587) or "ssl" (465)'))
+    settings = SmtpSettings.model_validate(smtp)  # already checked when cti.toml was read
+    ca = pin.cafile_problem(settings, folder.root)
+    if ca is not None:
+        found.append(Problem("D302", ca, "move the CA file out of the folder and name its "
+                             "absolute path in [smtp] cafile"))
+    refused = next((w for w in pin.warnings(settings, folder.root) if w != ca), None)
+    if refused is not None:
+        found.append(Problem("D303", refused, "compare [smtp] with `git log -p cti.toml`; "
+                             "only if the change is right, run `cti mail setup`"))
+    return found
 
 
 def diagnose(folder: Folder) -> list[Problem]:

@@ -95,8 +95,15 @@ def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,
     workers = {wid: (w.name, w.email) for wid, w in config.workers.items()}
     ledger = Ledger.open(folder_key(folder.root), shared=folder.root / SHARED_NAME)
     with ledger.lock(timeout=300):
-        mailer = _mailer(folder)
         pending = _pending_workers(items, workers, ledger)
+        try:
+            mailer = _mailer(folder)
+        except MailError as exc:  # e.g. [smtp] no longer names the server this machine agreed to
+            _problem(f"no reminders were mailed: {exc}")
+            if pending:
+                _problem(f"the reminders for {len(pending)} worker(s) stay unsent and go out "
+                         "on the next run")
+            return 1
 
         def send() -> SendReport:
             return send_due(items, workers, mailer, ledger, today, config.team.name,
@@ -164,6 +171,7 @@ def _pending_workers(items: list[DueItem], workers: dict[str, tuple[str, str | N
 def _mailer(folder: Folder) -> SmtpMailer | OutboxMailer:
     """SMTP when cti.toml has [smtp] (password from the user's side), else the outbox."""
     from cti_cli.core.settings import SmtpSettings
+    from cti_cli.mail import pin
     from cti_cli.mail.password import resolve_password
     from cti_cli.mail.send import OutboxMailer, SmtpMailer
 
@@ -171,6 +179,8 @@ def _mailer(folder: Folder) -> SmtpMailer | OutboxMailer:
     if smtp is None:
         return OutboxMailer(folder.state_dir / OUTBOX)
     settings = SmtpSettings.model_validate(smtp)  # already checked when cti.toml was read
+    # before the password is even read: it goes only to the server this machine agreed to
+    pin.check(settings, folder.root, os.environ)
     return SmtpMailer(settings, resolve_password(settings, os.environ))
 
 

@@ -256,6 +256,10 @@ def sync(ctx: Ctx, today: date | None = None) -> int:
     report = gitsync.sync(root, _verifier(folder, root, today or date.today()), prefix.rstrip("/"),
                           team_files=[prefix + "cti.toml", prefix + "method.yaml"])
     lines = sync_lines(report, w)
+    from cti_cli.commands.mail import smtp_warnings
+
+    for text in smtp_warnings(folder):  # a pulled cti.toml may name another SMTP server
+        render.warn(text)
     if report.ok:
         for text in lines:
             render.line(text)
