@@ -62,11 +62,20 @@ def test_complete_nine_month_course_through_the_cli(cti: Any, plain_folder: Path
         (d, ("log", "c1", "Hjemmebesøg", "--minutes", "60"))
         for d in mondays(date(2025, 2, 3), date(2025, 5, 3))]
     steps += [
+        (date(2025, 2, 10), ("assess", "c1", "housing", "--own-view", "Vil gerne blive boende",
+                             "--priority", "high")),
+        (date(2025, 2, 10), ("assess", "c1", "economy", "--needs", "Budget", "--resources",
+                             "Søster hjælper")),
         (date(2025, 2, 18), ("goal", "add", "c1", "Blive boende i lejligheden", "--domain",
                              "housing")),
         (date(2025, 2, 18), ("goal", "add", "c1", "Styr på regningerne", "--domain",
                              "economy")),
-        (date(2025, 3, 4), ("network", "add", "c1", "Lis Holm", "--role", "sagsbehandler")),
+        (date(2025, 2, 18), ("plan", "c1", "Bo trygt; styr på økonomien inden sommer")),
+        (date(2025, 2, 18), ("goal", "action", "c1", "g2", "Lave budget", "--who", "borger",
+                             "--due", "2025-03-01")),
+        (date(2025, 3, 3), ("goal", "action", "c1", "g2", "--done", "1")),
+        (date(2025, 3, 4), ("network", "add", "c1", "Lis Holm", "--role", "sagsbehandler",
+                            "--org", "kommunen", "--kind", "professional", "--anchor")),
         (date(2025, 4, 15), ("tick", "c1", "jobcentre", "--na", "ikke relevant nu")),
     ]
     steps += [(date(2025, 4, 15), ("tick", "c1", item)) for item in (
@@ -80,6 +89,9 @@ def test_complete_nine_month_course_through_the_cli(cti: Any, plain_folder: Path
     steps = [(d, ("log", "c1", "Opfølgning", "--minutes", "60"))
              for d in mondays(date(2025, 5, 5), date(2025, 8, 3), 2)]
     steps += [(date(2025, 7, 15), ("tick", "c1", "evaluated")),
+              (date(2025, 7, 15), ("plan", "c1", "Job i efteråret", "--append")),
+              (date(2025, 7, 15), ("goal", "set", "c1", "g1", "--status", "done", "--note",
+                                   "Lejen betales")),
               (date(2025, 7, 15), ("tick", "c1", "plan_adjusted"))]
     for d, args in sorted(steps, key=lambda s: s[0]):
         c.step(*args, day=d)
@@ -90,9 +102,15 @@ def test_complete_nine_month_course_through_the_cli(cti: Any, plain_folder: Path
              for d in mondays(date(2025, 8, 4), date(2025, 11, 3), 4)]
     steps += [
         (date(2025, 9, 2), ("network", "add", "c1", "Ole Berg", "--role", "bostøtte",
-                            "--anchor")),
+                            "--kind", "professional")),
+        (date(2025, 9, 2), ("network", "anchor", "c1", "Ole Berg")),
         (date(2025, 9, 2), ("tick", "c1", "network_in_place")),
+        (date(2025, 9, 30), ("handover", "meeting", "c1", "--with", "borger", "--with",
+                             "Ole Berg", "--place", "hjemme")),
         (date(2025, 9, 30), ("tick", "c1", "handover_talks")),
+        (date(2025, 10, 6), ("handover", "plan", "c1", "Ole Berg følger op hver måned")),
+        (date(2025, 10, 6), ("handover", "follow-on", "c1", "--what", "bostøtte § 85",
+                             "--start", "2025-10-20", "--by", "Ole Berg")),
         (date(2025, 10, 6), ("tick", "c1", "handover_plan")),
         (date(2025, 10, 6), ("tick", "c1", "anchored")),
     ]
@@ -108,6 +126,14 @@ def test_complete_nine_month_course_through_the_cli(cti: Any, plain_folder: Path
     assert data["closed"] == {"date": date(2025, 11, 3), "reason": "completed"}
     assert [g["id"] for g in data["goals"]] == ["g1", "g2"]
     assert [p.get("anchor", False) for p in data["network"]] == [False, True]
+    assert [g.get("status", "open") for g in data["goals"]] == ["done", "open"]
+    assert data["goals"][1]["actions"] == [{"text": "Lave budget", "who": "borger",
+                                            "due": date(2025, 3, 1), "done": date(2025, 3, 3)}]
+    assert data["plan"] == "Bo trygt; styr på økonomien inden sommer\nJob i efteråret\n"
+    assert set(data["assessment"]) == {"housing", "economy"}
+    assert data["handover"]["meetings"] == [{"date": date(2025, 9, 30),
+                                             "with": ["borger", "Ole Berg"], "place": "hjemme"}]
+    assert data["handover"]["follow_on"]["start"] == date(2025, 10, 20)
     assert data["checklists"]["phase1"]["jobcentre"] == {"na": "ikke relevant nu"}
     assert set(data["documentation"]) == {"start", "month3", "month6", "closure"}
     assert len(data["contacts"]) == 1 + 13 + 7 + 4
@@ -255,15 +281,17 @@ def test_tick_keeps_comments(cti: Any, plain_folder: Path) -> None:
 def test_close_early_with_each_reason(cti: Any, plain_folder: Path, reason: str) -> None:
     c = Course(cti, plain_folder)
     new_case(c)
+    moved = ["--to-municipality", "Aarhus"] if reason == "moved_municipality" else []
     r = c.run("close", "c1", "--reason", reason, "--note", "Flyttet til Aarhus", "--date",
-              "2025-01-20")
+              "2025-01-20", *moved)
     assert r.code == 0, r.output
     data = c.data()
     assert data["phases"][-1] == {"name": "closed", "start": date(2025, 1, 20)}
     assert data["closed"] == {"date": date(2025, 1, 20), "reason": reason,
-                              "note": "Flyttet til Aarhus"}
+                              "note": "Flyttet til Aarhus",
+                              **({"to_municipality": "Aarhus"} if moved else {})}
     assert c.run("check", "--date", "2025-01-20").code == 0
-    assert c.run("close", "c1", "--reason", reason, "--date", "2025-01-21").code == 1
+    assert c.run("close", "c1", "--reason", reason, "--date", "2025-01-21", *moved).code == 1
     assert c.run("advance", "c1", "--date", "2025-01-21").code == 1
 
 

@@ -299,7 +299,8 @@ def test_caseload_of_a_worker_missing_from_cti_toml_uses_one_fte(method: Method)
 
 
 def test_closed_cases_are_silent(method: Method) -> None:
-    closed = case("closed", appointments=[{"date": "2026-11-02"}])
+    closed = case("closed", appointments=[{"date": "2026-11-02"}],
+                  documentation={"closure": END.isoformat()})
     assert run([closed], date(2026, 11, 1), method, within=366) == []
     ended_early = case("phase2", closed={"date": "2026-05-01", "reason": "ended_early"})
     assert run([ended_early], date(2026, 11, 1), method) == []

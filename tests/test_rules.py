@@ -71,6 +71,7 @@ def completed(**changes: Any) -> Case:
         "network": [{"name": "Lis", "role": "sagsbehandler", "anchor": True}],
         "checklists": {"closure": CLOSURE_DONE},
         "documentation": {**DOCS, "closure": date(2025, 11, 3)},
+        "handover": {"follow_on": {"what": "bostøtte", "start": date(2025, 10, 20)}},
         "contacts": [{"date": date(2025, 1, 8), "minutes": 60},
                      *weekly(D0, date(2025, 5, 3), 1), *weekly(date(2025, 5, 5),
                                                               date(2025, 8, 3), 2),
@@ -89,7 +90,7 @@ def test_every_code_is_in_the_docstring_table() -> None:
     import cti_cli.core.rules as rules
 
     source = Path(rules.__file__).read_text("utf-8")
-    used = set(__import__("re").findall(r'"([EW][23]\d\d)"', source))
+    used = set(__import__("re").findall(r'"([EWI][23]\d\d)"', source))
     assert used, "no codes found"
     for code in used:
         assert f"{code}  " in rules.__doc__, code  # type: ignore[operator]
@@ -229,11 +230,13 @@ def test_anchor_at_closure() -> None:
 
 def test_completed_without_handover_plan() -> None:
     no_plan = completed(checklists={"closure": {k: v for k, v in CLOSURE_DONE.items()
-                                                if k != "handover_plan"}})
+                                                if k != "handover_plan"}},
+                        handover={"follow_on": {"none": "netværket bærer"}})
     assert codes(no_plan, date(2026, 1, 1)) == ["W305"]
     written = completed(checklists={"closure": {k: v for k, v in CLOSURE_DONE.items()
                                                 if k != "handover_plan"}},
-                        handover={"plan": "Lis holder møde hver måned"})
+                        handover={"plan": "Lis holder møde hver måned",
+                                  "follow_on": {"none": "netværket bærer"}})
     assert codes(written, date(2026, 1, 1)) == []
 
 

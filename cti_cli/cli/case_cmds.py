@@ -118,8 +118,11 @@ def log(
 def show(
     case: Annotated[str, typer.Argument(help="Case id or path.")],
     as_json: Json = False,
+    day: Annotated[str | None, typer.Option("--date", help="See the case as of this day "
+                                            "(YYYY-MM-DD).")] = None,
 ) -> int:
-    """A readable summary of one case; --json prints the file's data.
+    """The page to read before a meeting (phase, deadlines, goals, network, handover);
+    --json prints the file's data.
 
     \b
     Example:
@@ -127,7 +130,7 @@ def show(
     """
     from cti_cli.commands.case import show as run
 
-    return run(CTX, case, as_json=as_json)
+    return run(CTX, case, as_json=as_json, day=day)
 
 
 @app.command("list")

@@ -7,3 +7,4 @@ from cti_cli.cli import due_cmds
 from cti_cli.cli import team_cmds
 from cti_cli.cli import safety_cmds
 from cti_cli.cli import report_cmds
+from cti_cli.cli import plan_cmds

@@ -11,6 +11,10 @@ import typer
 from cti_cli.cli.app import CTX, Date, Json, NoCommit, app
 
 Case = Annotated[str, typer.Argument(help="Case id or path.")]
+Force = Annotated[bool, typer.Option("--force", help="Change a closed course anyway (needs "
+                                     "--reason).")]
+Reason = Annotated[str | None, typer.Option("--reason", help="Why --force; written into the "
+                                            "file.")]
 
 goal_app = typer.Typer(help="The long-term plan's 2–3 goals.", no_args_is_help=True)
 network_app = typer.Typer(help="The citizen's support network.", no_args_is_help=True)
@@ -39,6 +43,8 @@ def tick(
     na: Annotated[str | None, typer.Option("--na", help="Not applicable, with the reason "
                                            "(conditional items only).")] = None,
     undo: Annotated[bool, typer.Option("--undo", help="Remove the answer.")] = False,
+    force: Force = False,
+    reason: Reason = None,
     no_commit: NoCommit = False,
 ) -> int:
     """Mark a checklist item done (or not applicable, or undo it).
@@ -51,7 +57,7 @@ def tick(
     from cti_cli.commands.course import tick as run
 
     CTX.no_commit = no_commit
-    return run(CTX, case, item, day=day, na=na, undo=undo)
+    return run(CTX, case, item, day=day, na=na, undo=undo, force=force, reason=reason)
 
 
 @app.command()
@@ -85,9 +91,16 @@ def close(
                                         "| moved_municipality | other")],
     day: Date = None,
     note: Annotated[str | None, typer.Option("--note", help="Why, in words.")] = None,
+    to_municipality: Annotated[str | None, typer.Option(
+        "--to-municipality", help="Where the citizen moved (moved_municipality).")] = None,
+    handover_to: Annotated[str | None, typer.Option(
+        "--handover-to", help="Who took over in the new municipality.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Close as completed before the "
+                                        "planned end or with open items (needs --note).")]
+    = False,
     no_commit: NoCommit = False,
 ) -> int:
-    """Close the course; `completed` needs phase 3 and the closure checklist.
+    """Close the course; `completed` needs phase 3, the closure checklist and the planned end.
 
     \b
     Example:
@@ -96,7 +109,8 @@ def close(
     from cti_cli.commands.course import close as run
 
     CTX.no_commit = no_commit
-    return run(CTX, case, reason=reason, day=day, note=note)
+    return run(CTX, case, reason=reason, day=day, note=note, force=force,
+               to_municipality=to_municipality, handover_to=handover_to)
 
 
 @app.command()
@@ -147,6 +161,9 @@ def network_add(
     phone: Annotated[str | None, typer.Option("--phone")] = None,
     anchor: Annotated[bool, typer.Option("--anchor", help="Holds long-term responsibility "
                                          "after the course (one person).")] = False,
+    org: Annotated[str | None, typer.Option("--org", help="Organisation, e.g. jobcentret.")]
+    = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="professional | private")] = None,
     day: Date = None,
     no_commit: NoCommit = False,
 ) -> int:
@@ -154,12 +171,13 @@ def network_add(
 
     \b
     Example:
-      cti network add 2026-004 "Lis Holm" --role sagsbehandler --anchor
+      cti network add 2026-004 "Lis Holm" --role rådgiver --org jobcentret --anchor
     """
     from cti_cli.commands.course import network_add as run
 
     CTX.no_commit = no_commit
-    return run(CTX, case, name, role=role, phone=phone, anchor=anchor, day=day)
+    return run(CTX, case, name, role=role, phone=phone, anchor=anchor, day=day, org=org,
+               kind=kind)
 
 
 @app.command()

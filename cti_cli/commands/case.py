@@ -98,7 +98,7 @@ def _contact_in_course(case: Case, entry: dict[str, Any]) -> None:
                        hint="a closed course takes no new contacts")
 
 
-def show(ctx: Ctx, ref: str, *, as_json: bool) -> int:
+def show(ctx: Ctx, ref: str, *, as_json: bool, day: str | None = None) -> int:
     folder = ctx.folder()
     loaded = store.read_case(store.case_path(folder, ref))
     if as_json:
@@ -106,7 +106,7 @@ def show(ctx: Ctx, ref: str, *, as_json: bool) -> int:
         return 0
     from cti_cli.commands.views import render_case
 
-    render_case(folder, loaded.case, date.today())
+    render_case(folder, loaded.case, parse_date(day))
     return 0
 
 

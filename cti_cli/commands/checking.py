@@ -98,6 +98,8 @@ def expand(ctx: Ctx, args: list[Path]) -> list[Path]:
 
 def check(ctx: Ctx, args: list[Path], *, as_json: bool, strict: bool, today: date) -> int:
     findings = collect(expand(ctx, args), today)
+    if not as_json:
+        findings = [f for f in findings if f.severity != "info"]
     if as_json:
         print(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2))
     else:
@@ -106,7 +108,7 @@ def check(ctx: Ctx, args: list[Path], *, as_json: bool, strict: bool, today: dat
             if f.hint:
                 sys.stdout.write(f"  hint: {f.hint}\n")
     errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
-    if findings and not as_json:
+    warnings = sum(f.severity == "warning" for f in findings)
+    if (errors or warnings) and not as_json:
         sys.stderr.write(f"{errors} error(s), {warnings} warning(s)\n")
     return 1 if errors or (strict and warnings) else 0

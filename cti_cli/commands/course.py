@@ -18,6 +18,7 @@ from cti_cli.core import course
 from cti_cli.core.errors import RuleViolation, UsageError
 from cti_cli.core.method import Method, load_method
 from cti_cli.core.model import DOMAINS, Case
+from cti_cli.locale import _
 from cti_cli.render import terminal as render
 from cti_cli.storage import append, edit, store
 from cti_cli.storage.edit import Editor
@@ -72,15 +73,25 @@ def checklist(ctx: Ctx, ref: str, *, as_json: bool, day: str | None) -> int:
         text = s.text_da if lang == "da" else s.text_en
         for line in textwrap.wrap(text, 76, initial_indent="    ", subsequent_indent="    "):
             render.line(line, style="dim")
-    problems = [p for p in course.advance_problems(method, case, today, lang)
+    problems = [p for p in course.advance_problems(
+        method, case, today, lang, _folder.config.team.course_months)
                 if not p.startswith(tuple(f"  {s.id}:" for s in states))]
     for p in problems:
         render.line(p.strip(), style="yellow")
+    if any(s.id == "needs_assessed" and not s.done for s in states):
+        missing = [d for d in method.domains_for(case.target_group)
+                   if d not in case.assessment]
+        if missing:
+            render.line(_("needs_assessed: no assessment yet of {domains} (`cti assess`)")
+                        .format(domains=", ".join(missing)), style="yellow")
     return 0
 
 
 def tick(ctx: Ctx, ref: str, item: str, *, day: str | None, na: str | None,
-         undo: bool) -> int:
+         undo: bool, force: bool = False, reason: str | None = None) -> int:
+    from cti_cli.commands.plans import force_reason, guard_closed
+
+    forced = force_reason(force, reason)
     if undo and na is not None:
         raise UsageError("--undo and --na cannot be used together")
     if na is not None and not na.strip():
@@ -89,6 +100,10 @@ def tick(ctx: Ctx, ref: str, item: str, *, day: str | None, na: str | None,
     when = _past(day)
     with edit.editing(folder, path) as editor:
         gate = course.check_tick(method, editor.case, item, na=na, undo=undo, lang=lang)
+        if not undo and na is None and when < editor.case.phases[0].start:
+            raise UsageError(_("--date {day} is before case {case} began ({start})").format(
+                day=when, case=editor.case.id, start=editor.case.phases[0].start))
+        guard_closed(editor, when, forced, f"tick {'--undo ' if undo else ''}{gate}.{item}")
         marks = _section_map(editor, "checklists")
         if gate not in marks or marks[gate] is None:
             marks[gate] = edit.to_yaml({})
@@ -119,7 +134,7 @@ def advance(ctx: Ctx, ref: str, *, day: str | None, force: bool, reason: str | N
     when = _past(day)
     with edit.editing(folder, path) as editor:
         step = course.advance(method, editor.case, when, force=reason if force else None,
-                              lang=lang)
+                              lang=lang, course_months=folder.config.team.course_months)
         entry: dict[str, Any] = {"name": step.target, "start": step.day}
         if step.forced:
             entry["forced"] = step.forced
@@ -134,21 +149,60 @@ def advance(ctx: Ctx, ref: str, *, day: str | None, force: bool, reason: str | N
     return 0
 
 
-def close(ctx: Ctx, ref: str, *, reason: str, day: str | None, note: str | None) -> int:
+def close(ctx: Ctx, ref: str, *, reason: str, day: str | None, note: str | None,
+          force: bool = False, to_municipality: str | None = None,
+          handover_to: str | None = None) -> int:
+    if force and not (note and note.strip()):
+        raise UsageError(_("--force needs --note"),
+                         hint=_("the note says why, and is written into the file"))
+    if reason != "moved_municipality" and (to_municipality or handover_to):
+        raise UsageError(_("--to-municipality and --handover-to are for --reason "
+                           "moved_municipality"))
     folder, path, method, lang = _setup(ctx, ref)
     when = _past(day)
     with edit.editing(folder, path) as editor:
-        step = course.close(method, editor.case, reason, when, lang=lang)
+        done = editor.case.closed
+        if (done is not None and done.reason == "moved_municipality" == reason
+                and handover_to and not force):
+            # after a move, who took over is often known later: fill it in (p.7)
+            editor.doc["closed"]["handover_to"] = handover_to
+            if to_municipality:
+                editor.doc["closed"]["to_municipality"] = to_municipality
+            editor.changed = True
+    if editor.changed and not editor.case.is_open:  # only the details were filled in
+        record(ctx, folder, path, action="close", subject=f"{editor.case.id}: handed over "
+               "to the new municipality", trailers={"Phase": "closed"})
+        return 0
+    with edit.editing(folder, path) as editor:
+        if reason == "moved_municipality" and not (to_municipality and to_municipality.strip()):
+            raise UsageError(_("--reason moved_municipality needs --to-municipality M"),
+                             hint=_("and --handover-to WHO: the coordinating adviser who took "
+                                    "over in the new municipality (p.7)"))
+        step = course.close(method, editor.case, reason, when, lang=lang,
+                            force=note if force else None,
+                            course_months=folder.config.team.course_months)
         editor.append("phases", {"name": "closed", "start": when})
         # a second date object: ruamel writes one object used twice as an anchor and alias,
         # which case files forbid (E006)
         closed: dict[str, Any] = {"date": date.fromordinal(when.toordinal()), "reason": reason}
-        if note:
+        if note and not step.forced:
             closed["note"] = note
+        if to_municipality:
+            closed["to_municipality"] = to_municipality
+        if handover_to:
+            closed["handover_to"] = handover_to
+        if step.forced:
+            closed["forced"] = step.forced
         editor.set("closed", closed)
+    trailers = {"Phase": "closed", "Reason": reason}
+    if step.forced:
+        trailers["Forced"] = "yes"
     record(ctx, folder, path, action="close", subject=f"{step.case_id}: close ({reason})",
-           trailers={"Phase": "closed", "Reason": reason})
+           trailers=trailers)
     render.line(f"{step.case_id}: closed {when} ({reason})")
+    render.line(method.text(method.ends[reason], lang))
+    if reason == "moved_municipality" and not handover_to:
+        render.line(_("record who took over later with `--handover-to WHO`"), style="yellow")
     return 0
 
 
@@ -204,16 +258,28 @@ def goal_add(ctx: Ctx, ref: str, text: str, *, domain: str, day: str | None = No
 
 
 def network_add(ctx: Ctx, ref: str, name: str, *, role: str, phone: str | None,
-                anchor: bool, day: str | None = None) -> int:
+                anchor: bool, day: str | None = None, org: str | None = None,
+                kind: str | None = None) -> int:
+    from cti_cli.commands.plans import network_kind
+
     if not name.strip():
         raise UsageError("a network person needs a name")
+    kind = network_kind(kind)
     folder, path, _method, lang = _setup(ctx, ref)
     when = _past(day)
     with edit.editing(folder, path) as editor:
         _in_course(editor.case, when)
         if anchor:
             course.check_anchor(editor.case, lang)
+        if any(p.name == name for p in editor.case.network):
+            raise UsageError(_("{name!r} is already in the network of {case}").format(
+                name=name, case=editor.case.id),
+                hint=_("move the anchor with `cti network anchor CASE NAME`"))
         entry: dict[str, Any] = {"name": name, "role": role}
+        if org:
+            entry["org"] = org
+        if kind:
+            entry["kind"] = kind
         if phone:
             entry["phone"] = phone
         if anchor:

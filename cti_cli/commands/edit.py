@@ -160,4 +160,5 @@ def _problems(folder: store.Folder, path: Path, text: str, today: date) -> list:
     if case is None:
         return findings
     entry = scan.Entry(path, case, (), parsed, text)
-    return rule_findings(entry, folder.config, today, folder.root)
+    return [f for f in rule_findings(entry, folder.config, today, folder.root)
+            if f.severity != "info"]

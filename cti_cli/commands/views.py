@@ -1,80 +1,195 @@
-"""Readable summary of one case (for `show`), in the team's language."""
+"""`cti show`: the page a worker opens before a meeting, in the team's language, 80 columns.
+
+Phase and week, the next deadlines, goals and open actions, the plan's first lines, the
+network with the anchor, the last contacts, the handover, forced steps, the phase's focus and
+the target group's notes. `show --json` is the file's data and does not come here.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
-from cti_cli.core.method import gate_progress, load_method
+from cti_cli.core.course import forced_steps, handover_meetings
+from cti_cli.core.method import Method, gate_progress, load_method
 from cti_cli.core.model import Case
 from cti_cli.core.schedule import plan
+from cti_cli.core.timeline import build
+from cti_cli.locale import _
 from cti_cli.render import terminal as render
+from cti_cli.render.timeline import deadline_text
 from cti_cli.storage.store import Folder
 
-LABELS = {
-    "da": {
-        "case": "Sag", "citizen": "Borger", "group": "Målgruppe", "worker": "CTI-medarbejder",
-        "transition": "Overgang", "phase": "Fase", "since": "siden", "planned": "Planlagt",
-        "phase2": "2. fase", "phase3": "3. fase", "end": "slut", "handover": "Overdragelse senest",
-        "contacts": "Kontakter", "last": "seneste", "checklist": "Tjekliste", "done": "udført",
-        "goals": "Mål", "network": "Netværk", "anchor": "forankret hos", "appointments": "Aftaler",
-        "plan": "Langsigtet plan", "closed": "Afsluttet", "transfers": "Skift af medarbejder",
-        "persons": "person(er)",
-    },
-    "en": {
-        "case": "Case", "citizen": "Citizen", "group": "Target group", "worker": "CTI worker",
-        "transition": "Transition", "phase": "Phase", "since": "since", "planned": "Planned",
-        "phase2": "phase 2", "phase3": "phase 3", "end": "end", "handover": "Handover by",
-        "contacts": "Contacts", "last": "last", "checklist": "Checklist", "done": "done",
-        "goals": "Goals", "network": "Network", "anchor": "anchored with",
-        "appointments": "Appointments", "plan": "Long-term plan", "closed": "Closed",
-        "transfers": "Worker changes", "persons": "person(s)",
-    },
-}
+WIDTH = 80
+PLAN_LINES = 3
+
+
+def _cut(text: str, width: int = WIDTH) -> str:
+    """One line of at most `width` characters; a cut is marked with "…", never silent."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _wrap(text: str, indent: str = "  ") -> list[str]:
+    return textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent=indent,
+                         subsequent_indent=indent) or [indent.rstrip()]
+
+
+def _first_lines(text: str, n: int) -> list[str]:
+    """The first `n` lines of a text (wrapped at 80), with "…" when there is more."""
+    lines: list[str] = []
+    for raw in text.strip().splitlines():
+        lines += _wrap(raw) if raw.strip() else []
+    if len(lines) > n:
+        return [*lines[: n - 1], _cut(lines[n - 1][: WIDTH - 2] + " …")]
+    return lines
+
+
+def page(folder: Folder, case: Case, today: date) -> list[tuple[str, str | None]]:
+    """The lines of the page with their style; pure apart from reading the method."""
+    method = load_method(folder.root / "method.yaml")
+    lang = folder.config.team.language
+    months = folder.config.team.course_months
+    out: list[tuple[str, str | None]] = []
+
+    def head(text: str) -> None:
+        out.append(("", None))
+        out.append((_cut(text), "bold"))
+
+    def add(text: str, style: str | None = None) -> None:
+        out.append((_cut(text), style))
+
+    group = method.target_groups.get(case.target_group)
+    add(_("Case {case} · {initials} · {worker}").format(
+        case=case.id, initials=case.citizen.initials,
+        worker=folder.config.worker_name(case.worker)), "bold underline")
+    add(_("Target group: {group}").format(
+        group=method.text(group, lang) if group else case.target_group))
+    add(_("Transition: {kind} {day}").format(kind=case.transition.kind,
+                                             day=case.transition.date))
+
+    # -- phase and week
+    start = case.phases[-1].start
+    phase_text = method.text(method.phase(case.phase), lang)
+    if case.is_open:
+        week = max(0, (today - start).days) // 7 + 1
+        add(_("{phase}, week {week} (since {start})").format(phase=phase_text, week=week,
+                                                              start=start), "bold")
+    else:
+        closed = case.closed
+        add(_("Closed {day} ({reason})").format(
+            day=closed.date if closed else start,
+            reason=closed.reason if closed else "?"), "bold")
+        if closed is not None and closed.reason in method.ends:
+            out.extend((line, None) for line in _wrap(method.text(method.ends[closed.reason],
+                                                                  lang)))
+        if closed is not None and closed.to_municipality:
+            add("  " + _("moved to {m}; handed over to {who}").format(
+                m=closed.to_municipality, who=closed.handover_to or "—"))
+    d0 = case.phase_start("phase1")
+    if d0 is not None:
+        s = plan(d0, case.transition.date, months)
+        add(_("Planned: phase 2 {p2} · phase 3 {p3} · end {end}").format(
+            p2=s.phase2, p3=s.phase3, end=s.end))
+
+    # -- deadlines
+    if case.is_open:
+        deadlines = [d for d in build(case, method, today, months).deadlines if d.days >= 0]
+        head(_("Next deadlines"))
+        for d in deadlines[:3]:
+            add(deadline_text(d, lang))
+        if not deadlines:
+            add("  " + _("none"))
+        gate_id = method.phase(case.phase).gate
+        if gate_id is not None:
+            marks = {str(k): v for k, v in case.checklists.items()}.get(gate_id, {})
+            states = gate_progress(method, gate_id, marks)
+            open_ids = [s.id for s in states if s.blocking]
+            add(_("Checklist {gate}: {done}/{n} done").format(
+                gate=gate_id, done=len(states) - len(open_ids), n=len(states))
+                + (" · " + _("open: {ids}").format(ids=", ".join(open_ids)) if open_ids
+                   else ""))
+
+    # -- goals and plan
+    head(_("Goals"))
+    for g in case.goals:
+        add(f"  {g.id} [{g.status}] {g.text}")
+        for n, a in enumerate(g.actions, 1):
+            if a.done in (None, False):
+                due = _("due {day}").format(day=a.due) if a.due else ""
+                extra = "".join([f" · {a.who}" if a.who else "", f" · {due}" if due else ""])
+                add(f"      {n}. {a.text}{extra}")
+    if not case.goals:
+        add("  " + _("none yet (`cti goal add`)"))
+    if case.plan:
+        head(_("Long-term plan"))
+        out.extend((line, None) for line in _first_lines(case.plan, PLAN_LINES))
+
+    # -- network and contacts
+    head(_("Network"))
+    for p in case.network:
+        who = ", ".join(x for x in (p.role, p.org, p.kind) if x)
+        add(f"  {'*' if p.anchor else ' '} {p.name}" + (f" ({who})" if who else "")
+            + ("  ← " + _("anchor") if p.anchor else ""))
+    if not case.network:
+        add("  " + _("none yet (`cti network add`)"))
+    head(_("Last contacts ({n} in all)").format(n=len(case.contacts)))
+    for c in sorted(case.contacts, key=lambda c: c.date)[-5:]:
+        minutes = f" {c.minutes} min" if c.minutes is not None else ""
+        note = f" · {' '.join(c.note.split())}" if c.note else ""
+        add(f"  {c.date} {c.kind}{minutes}{note}")
+
+    # -- handover
+    if case.phase in ("phase3", "closed") or case.handover is not None:
+        head(_("Handover"))
+        days = handover_meetings(case)
+        add("  " + _("meetings: {days}").format(
+            days=", ".join(str(d) for d in days) if days else _("none yet")))
+        plan_text = case.handover.plan if case.handover else None
+        add("  " + _("plan: {first}").format(
+            first=_first_lines(plan_text, 1)[0].strip() if plan_text else _("none yet")))
+        follow = case.handover.follow_on if case.handover else None
+        if follow is None:
+            add("  " + _("follow-on: not answered yet (`cti handover follow-on`)"))
+        elif follow.none is not None:
+            add("  " + _("follow-on: none ({why})").format(why=follow.none))
+        else:
+            add("  " + _("follow-on: {what} from {start}").format(what=follow.what,
+                                                                  start=follow.start)
+                + (f" ({follow.by})" if follow.by else ""))
+
+    # -- forced steps
+    steps = forced_steps(case)
+    if steps:
+        head(_("Forced steps"))
+        for f in steps:
+            add(f"  {f.day} {f.step}: {f.reason}", "yellow")
+
+    # -- the method's guidance
+    guidance = _focus(method, case.phase, lang)
+    if guidance:
+        head(_("Focus of {phase}").format(phase=phase_text))
+        for text in guidance:
+            out.extend((line, None) for line in _wrap(text, "  - ")[:1])
+    notes = group.notes if group else ()
+    if notes:
+        head(_("Notes for the target group"))
+        for tg_note in notes:
+            source = getattr(tg_note, "source", None)
+            text = method.text(tg_note, lang) + (f" ({source})" if source else "")
+            out.extend((line, None) for line in _wrap(text, "  - "))
+    return out
+
+
+def _focus(method: Method, phase: str, lang: str) -> list[str]:
+    """The phase's focus areas from the method data, when the method has them."""
+    try:
+        spec = method.phase(phase)
+    except KeyError:
+        return []
+    areas = getattr(spec, "focus", ()) or ()
+    return [method.text(a, lang) for a in areas]  # type: ignore[arg-type]
 
 
 def render_case(folder: Folder, case: Case, today: date) -> None:
-    method = load_method(folder.root / "method.yaml")
-    lang = folder.config.team.language
-    t = LABELS[lang]
-    group = method.target_groups.get(case.target_group)
-    pairs: list[tuple[str, object]] = [
-        (t["citizen"], case.citizen.initials),
-        (t["group"], method.text(group, lang) if group else case.target_group),
-        (t["worker"], folder.config.worker_name(case.worker)),
-        (t["transition"], f"{case.transition.kind} {case.transition.date}"),
-        (t["phase"], f"{method.text(method.phase(case.phase), lang)} "
-                     f"({t['since']} {case.phases[-1].start})"),
-    ]
-    d0 = case.phase_start("phase1")
-    if d0 is not None:
-        s = plan(d0, case.transition.date, folder.config.team.course_months)
-        pairs += [(t["planned"], f"{t['phase2']} {s.phase2} · {t['phase3']} {s.phase3} · "
-                                 f"{t['end']} {s.end}"),
-                  (t["handover"], s.handover_by)]
-    last = max((c.date for c in case.contacts), default=None)
-    pairs.append((t["contacts"], f"{len(case.contacts)}"
-                  + (f", {t['last']} {last}" if last else "")))
-    coming = [a for a in case.appointments if a.date >= today]
-    if coming:
-        pairs.append((t["appointments"], "; ".join(
-            f"{a.date}{' ' + a.time if a.time else ''}" for a in coming[:3])))
-    gate_id = method.phase(case.phase).gate if case.is_open else None
-    if gate_id is not None:
-        marks = {str(k): v for k, v in case.checklists.items()}.get(gate_id, {})
-        states = gate_progress(method, gate_id, marks)
-        done = sum(not s.blocking for s in states)
-        pairs.append((t["checklist"], f"{gate_id}: {done}/{len(states)} {t['done']}"))
-    for i, g in enumerate(case.goals):
-        pairs.append((t["goals"] if i == 0 else "", f"{g.id} [{g.status}] {g.text}"))
-    if case.plan:
-        first = case.plan.strip().splitlines()[0]
-        pairs.append((t["plan"], first if len(first) < 90 else first[:87] + "…"))
-    if case.network:
-        anchor = [p.name for p in case.network if p.anchor]
-        pairs.append((t["network"], f"{len(case.network)} {t['persons']}"
-                      + (f", {t['anchor']} {anchor[0]}" if anchor else "")))
-    for tr in case.transfers:
-        pairs.append((t["transfers"], f"{tr.date}: {tr.from_} → {tr.to}"))
-    if case.closed:
-        pairs.append((t["closed"], f"{case.closed.date} ({case.closed.reason})"))
-    render.key_values(f"{t['case']} {case.id}", pairs)
+    for text, style in page(folder, case, today):
+        render.line(text, style=style)

@@ -16,7 +16,8 @@ from typing import Any, Literal
 from cti_cli.core.errors import RuleViolation, UsageError
 from cti_cli.core.method import ItemState, Method, gate_progress, missing_items
 from cti_cli.core.model import Case, Contact, Goal
-from cti_cli.core.schedule import earliest_d0
+from cti_cli.core.schedule import earliest_d0, plan
+from cti_cli.locale import _
 
 Lang = Literal["da", "en"]
 
@@ -63,12 +64,14 @@ _MSG: dict[str, dict[Lang, str]] = {
                           "en": "close early with --reason ended_early (or another reason)"},
     "h_not_done": {"da": "kryds af med `cti tick`, eller afslut med en anden --reason",
                    "en": "tick items with `cti tick`, or close with another --reason"},
-    "h_fourth_goal": {"da": "markér først et mål som dropped eller changed, eller ret et mål",
-                      "en": "mark a goal dropped or changed first, or edit one"},
-    "h_second_anchor": {"da": "tilføj personen uden --anchor, eller ret filen for at flytte "
-                              "ankeret",
-                        "en": "add the person without --anchor, or edit the file to move the "
-                              "anchor"},
+    "h_fourth_goal": {"da": "markér først et mål som dropped eller changed med `cti goal set "
+                            "{case} GOAL --status dropped`",
+                      "en": "mark a goal dropped or changed first with `cti goal set {case} "
+                            "GOAL --status dropped`"},
+    "h_second_anchor": {"da": "tilføj personen uden --anchor, og flyt ankeret med `cti network "
+                              "anchor {case} NAVN`",
+                        "en": "add the person without --anchor, then move the anchor with "
+                              "`cti network anchor {case} NAME`"},
 }
 
 
@@ -159,7 +162,7 @@ def _not_before_phase(case: Case, day: date, lang: Lang) -> None:
 
 
 def advance(method: Method, case: Case, day: date, *, force: str | None = None,
-            lang: Lang = "da") -> Step:
+            lang: Lang = "da", course_months: int = 9) -> Step:
     """The next phase if the gate is complete and the move's rules hold; else RuleViolation.
 
     `force` (a reason) overrides the gate and the method's rules, never the order of phases:
@@ -174,7 +177,7 @@ def advance(method: Method, case: Case, day: date, *, force: str | None = None,
     _not_before_phase(case, day, lang)
     if force:
         return Step(case.id, source, target, day, forced=force)
-    problems = advance_problems(method, case, day, lang)
+    problems = advance_problems(method, case, day, lang, course_months)
     if problems:
         head = msg("refused", lang, case=case.id, target=target)
         raise RuleViolation("\n".join([head, *problems]),
@@ -182,9 +185,14 @@ def advance(method: Method, case: Case, day: date, *, force: str | None = None,
     return Step(case.id, source, target, day)
 
 
-def advance_problems(method: Method, case: Case, day: date, lang: Lang = "da") -> list[str]:
+def advance_problems(method: Method, case: Case, day: date, lang: Lang = "da",
+                     course_months: int = 9) -> list[str]:
     """Every reason the current phase cannot be left on `day`, one line each."""
     problems: list[str] = []
+    target = method.next_phase(case.phase)
+    early = too_soon(method, case, target or "", day, course_months)
+    if early is not None:
+        problems.append("  " + early)
     gate = gate_of_phase(method, case.phase)
     if gate is not None:
         problems += _listing(missing_items(method, gate, _ticks(case, gate)), lang)
@@ -198,11 +206,44 @@ def advance_problems(method: Method, case: Case, day: date, lang: Lang = "da") -
     return problems
 
 
+def planned_step(case: Case, target: str, course_months: int) -> date | None:
+    """The planned day of a step: phase 2 at +3 months, phase 3 at +6, the close at +9."""
+    d0 = case.phase_start("phase1")
+    if d0 is None or target not in ("phase2", "phase3", "closed"):
+        return None
+    return plan(d0, case.transition.date, course_months).planned_start(target) if (
+        target != "closed") else plan(d0, case.transition.date, course_months).end
+
+
+def too_soon(method: Method, case: Case, target: str, day: date,
+             course_months: int) -> str | None:
+    """Why moving to `target` on `day` is too early for the method's time frame, or None.
+
+    The manual: phase 2 "efter tre måneder" (p.17), phase 3 "seks måneder efter opstart"
+    (p.20), the end "efter ni måneder" (p.22); `course.advance_early_days` is the tolerance.
+    """
+    planned = planned_step(case, target, course_months)
+    if planned is None:
+        return None
+    earliest = planned - timedelta(days=method.course.advance_early_days)
+    if day >= earliest:
+        return None
+    if target == "closed":
+        return _("the course is planned to end {planned}; a completed close is possible from "
+                 "{earliest} ({days} days before)").format(
+                     planned=planned, earliest=earliest, days=method.course.advance_early_days)
+    return _("{target} is planned to start {planned}; the earliest is {earliest} "
+             "({days} days before)").format(target=target, planned=planned, earliest=earliest,
+                                            days=method.course.advance_early_days)
+
+
 # -- closing ----------------------------------------------------------------------------------
 
 
-def close(method: Method, case: Case, reason: str, day: date, lang: Lang = "da") -> Step:
-    """Close on `day`; `completed` needs phase 3, the closure checklist and one anchor."""
+def close(method: Method, case: Case, reason: str, day: date, lang: Lang = "da", *,
+          force: str | None = None, course_months: int = 9) -> Step:
+    """Close on `day`; `completed` needs phase 3, the closure checklist, one anchor and the
+    planned end (minus the tolerance). `force` (a note) passes the checklist and the timing."""
     _open(case, lang)
     if reason not in method.ends:
         close_match = difflib.get_close_matches(reason, list(method.ends), n=1)
@@ -214,6 +255,13 @@ def close(method: Method, case: Case, reason: str, day: date, lang: Lang = "da")
         if case.phase != "phase3":
             raise RuleViolation(msg("complete_phase3", lang, phase=case.phase),
                                 hint=msg("h_complete_phase3", lang))
+        if force:
+            return Step(case.id, case.phase, "closed", day, forced=force)
+        early = too_soon(method, case, "closed", day, course_months)
+        if early is not None:
+            raise RuleViolation(early, hint=_(
+                "close early with another --reason (ended_early, …), or record why it ends "
+                "as completed with `--force --note …`"))
         problems = _listing(missing_items(method, "closure", _ticks(case, "closure")), lang)
         if not any(p.anchor for p in case.network):
             problems.append("  " + msg("no_anchor", lang))
@@ -238,7 +286,7 @@ def check_goal(case: Case, lang: Lang = "da") -> str:
     n = len(active_goals(case))
     if n >= MAX_GOALS:
         raise RuleViolation(msg("fourth_goal", lang, case=case.id, n=n),
-                            hint=msg("h_fourth_goal", lang))
+                            hint=msg("h_fourth_goal", lang, case=case.id))
     return new_goal_id(case)
 
 
@@ -247,7 +295,7 @@ def check_anchor(case: Case, lang: Lang = "da") -> None:
     anchors = [p.name for p in case.network if p.anchor]
     if anchors:
         raise RuleViolation(msg("second_anchor", lang, case=case.id, name=anchors[0]),
-                            hint=msg("h_second_anchor", lang))
+                            hint=msg("h_second_anchor", lang, case=case.id))
 
 
 # -- intensity --------------------------------------------------------------------------------
@@ -291,3 +339,45 @@ def phase_spans(case: Case, today: date) -> list[PhaseSpan]:
                                sum(c.minutes or 0 for c in inside),
                                sum(c.minutes is not None for c in inside)))
     return spans
+
+
+# -- handover and forced steps ----------------------------------------------------------------
+
+
+def handover_meetings(case: Case) -> list[date]:
+    """The days handover talks were held: `handover.meetings` and the `handover_talks` tick.
+
+    `check` (W304), `due` (handover_meeting) and the timeline all count these, so they agree.
+    """
+    days = case.handover.meeting_dates() if case.handover is not None else []
+    talks = case.checklists.get("closure", {}).get("handover_talks")  # type: ignore[call-overload]
+    if isinstance(talks, date):
+        days.append(talks)
+    return sorted(days)
+
+
+def handover_held(case: Case, today: date) -> bool:
+    """Whether a handover meeting was held by `today` (a late one still counts as held)."""
+    return any(d <= today for d in handover_meetings(case))
+
+
+@dataclass(frozen=True)
+class Forced:
+    """One step taken past the method with `--force`: where it is in the file, and why."""
+
+    day: date
+    step: str
+    reason: str
+    loc: tuple[str | int, ...]
+
+
+def forced_steps(case: Case) -> list[Forced]:
+    """Every forced step of a case: phases, the close, and changes to a closed course."""
+    found = [Forced(p.start, f"advance {p.name}", p.forced, ("phases", i, "forced"))
+             for i, p in enumerate(case.phases) if p.forced]
+    if case.closed is not None and case.closed.forced:
+        found.append(Forced(case.closed.date, f"close {case.closed.reason}",
+                            case.closed.forced, ("closed", "forced")))
+    found += [Forced(f.date, f.step, f.reason, ("forced", i))
+              for i, f in enumerate(case.forced)]
+    return sorted(found, key=lambda f: f.day)

@@ -7,7 +7,8 @@ from typing import Literal
 
 from cti_cli.core.privacy import mask_cpr
 
-Severity = Literal["error", "warning"]
+#: `info` is a fact worth counting (a forced step), not a problem: only `check --json` shows it.
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,8 @@ class Course(_Frozen):
     thirds: int = Field(gt=0)
     default_months: int = Field(gt=0)
     allowed_months: tuple[int, ...]
+    advance_early_days: int = Field(default=14, ge=0)
+    """How many days before its planned start a phase (or a completed close) may come."""
 
     @model_validator(mode="after")
     def _default_allowed(self) -> Course:

@@ -50,8 +50,10 @@ Domain = Literal[
 DocPoint = Literal["start", "month3", "month6", "closure"]
 CloseReason = Literal["completed", "ended_early", "declined", "moved_municipality", "other"]
 ContactKind = Literal["meeting", "phone", "sms", "email", "video", "other"]
-TransitionKind = Literal["move_in", "job", "release", "other"]
-GoalStatus = Literal["open", "achieved", "changed", "dropped"]
+TransitionKind = Literal["move_in", "job", "release", "treatment", "other"]
+# `done` is what `cti goal set --status` writes; `achieved` is the older spelling, still valid
+GoalStatus = Literal["open", "done", "achieved", "changed", "dropped"]
+NetworkKind = Literal["professional", "private"]
 Priority = Literal["high", "medium", "low"]
 
 # the same values as tuples, for choices, messages and loops
@@ -64,6 +66,7 @@ CLOSE_REASONS: tuple[str, ...] = get_args(CloseReason)
 CONTACT_KINDS: tuple[str, ...] = get_args(ContactKind)
 TRANSITION_KINDS: tuple[str, ...] = get_args(TransitionKind)
 GOAL_STATUSES: tuple[str, ...] = get_args(GoalStatus)
+NETWORK_KINDS: tuple[str, ...] = get_args(NetworkKind)
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -191,6 +194,7 @@ class Goal(Model):
     domain: Domain
     actions: list[Action] = Field(default_factory=list)
     status: GoalStatus = "open"
+    note: Text | None = Field(default=None, description="Why the status changed, in words.")
 
 
 class NetworkPerson(Model):
@@ -198,14 +202,51 @@ class NetworkPerson(Model):
     role: ShortText | None = None
     phone: ShortText | None = None
     email: ShortText | None = None
+    org: ShortText | None = Field(default=None, description="Organisation, e.g. jobcentret.")
+    kind: NetworkKind | None = None
     anchor: bool = Field(
         default=False, description="The one person who holds long-term responsibility."
     )
 
 
+class HandoverMeeting(Model):
+    """A handover talk with the citizen and the network (p.22); a bare date is the old form."""
+
+    date: ISODate
+    with_: People = Field(default_factory=list, alias="with")
+    place: ShortText | None = None
+    note: Text | None = None
+
+
+class FollowOn(Model):
+    """The manual's question at the end (p.22): does the citizen still need individual support?
+
+    Either `what` and `start` (it starts before the course ends) or `none` with the reason.
+    """
+
+    what: Text | None = None
+    start: ISODate | None = None
+    by: ShortText | None = None
+    none: ShortText | None = Field(default=None,
+                                   description="Why no follow-on support is needed.")
+
+    @model_validator(mode="after")
+    def _one_answer(self) -> FollowOn:
+        if self.none is not None and (self.what or self.start or self.by):
+            raise ValueError("either `none` or `what`/`start`/`by`, not both")
+        if self.none is None and not (self.what and self.start):
+            raise ValueError("a follow-on needs `what` and `start` (or `none: reason`)")
+        return self
+
+
 class Handover(Model):
-    meetings: list[ISODate] = Field(default_factory=list)
+    meetings: list[ISODate | HandoverMeeting] = Field(default_factory=list)
     plan: Text | None = None
+    follow_on: FollowOn | None = None
+
+    def meeting_dates(self) -> list[date]:
+        """The days of the meetings, whether written as a bare date or a mapping."""
+        return [m if isinstance(m, date) else m.date for m in self.meetings]
 
 
 class NotApplicable(Model):
@@ -256,6 +297,20 @@ class Closed(Model):
     date: ISODate
     reason: CloseReason | None = None
     note: Text | None = None
+    to_municipality: ShortText | None = Field(
+        default=None, description="Where the citizen moved (reason moved_municipality).")
+    handover_to: ShortText | None = Field(
+        default=None, description="Who took over in the new municipality (p.7, p.22).")
+    forced: ShortText | None = Field(
+        default=None, description="Why the close was forced past the method (`--force`).")
+
+
+class ForcedStep(Model):
+    """A change the method would refuse, made with `--force --reason` (e.g. on a closed case)."""
+
+    date: ISODate
+    step: ShortText = Field(description="What was done, e.g. `tick closure.anchored`.")
+    reason: ShortText
 
 
 class Transfer(Model):
@@ -286,15 +341,16 @@ class Case(Model):
     documentation: dict[DocPoint, DocEntry] = Field(default_factory=dict)
     closed: Closed | None = None
     transfers: list[Transfer] = Field(default_factory=list)
+    forced: list[ForcedStep] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
     def _none_sections_are_empty(cls, data: Any) -> Any:
         """A person may leave `contacts:` empty; YAML reads that as null, meaning none yet."""
         if isinstance(data, dict):
-            empty = [k for k in ("contacts", "appointments", "goals", "network", "transfers",
-                                 "assessment", "checklists", "documentation") if k in data
-                     and data[k] is None]
+            sections = ("contacts", "appointments", "goals", "network", "transfers",
+                        "assessment", "checklists", "documentation", "forced")
+            empty = [k for k in sections if k in data and data[k] is None]
             if empty:
                 data = {k: v for k, v in data.items() if k not in empty}
         return data

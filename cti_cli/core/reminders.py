@@ -7,8 +7,8 @@ from facts only (phase names, dates, counts, checklist ids), never from a name, 
 place or anything else a person typed into the case file.
 
 When each kind fires (H = the horizon, `within` or `[reminders] horizon_days`; "near" means
-due ≤ today + H, which includes overdue; d0 = the day phase 1 started; closed cases and
-cases with a `closed:` record produce nothing):
+due ≤ today + H, which includes overdue; d0 = the day phase 1 started; closed cases
+and cases with a `closed:` record produce nothing):
 
 =================  =================================================  ========================
 kind               fires when                                         due date
@@ -18,8 +18,10 @@ phase_end          phase1..phase3 and the current phase's planned     planned en
 documentation      a method documentation point not recorded in       d0 + offset_third ×
                    `documentation:` whose planned date is near        course/3; closure: end
                    (needs d0)
-handover_meeting   phase1..phase3, no date in `handover.meetings`,    planned end − 1 month
-                   and planned end − 1 month is near
+handover_meeting   phase1..phase3, no handover meeting on record      planned end − 1 month
+                   (`handover.meetings` or the `handover_talks`
+                   tick, as W304 counts), and planned end − 1 month
+                   is near
 checklist          phase1..phase3, the gate that leaves the current   planned end of the phase
                    phase has blocking items, and that end is near
 appointment        an appointment dated the next day, or on Fri/Sat   the appointment's date
@@ -237,8 +239,10 @@ class _Engine:
         return items
 
     def handover_meeting(self, case: CaseFacts, sched: Schedule) -> list[DueItem]:
-        held = bool(case.handover_meetings)
-        if held or not self.near(sched.handover_by):
+        # as W304 counts it (course.handover_meetings): a meeting or the handover_talks tick
+        talks = dict(dict(case.checklists).get("closure", ())).get("handover_talks")
+        days = [*case.handover_meetings, *([talks] if isinstance(talks, date) else [])]
+        if any(d <= self.today for d in days) or not self.near(sched.handover_by):
             return []
         return [self.item(case, "handover_meeting", sched.handover_by, "handover_meeting",
                           end=sched.end)]

@@ -11,7 +11,9 @@ and the team; E3xx/W3xx the CTI method (errors break it, warnings drift from it)
     E202  the case's worker is not in cti.toml          W202  a transfer names an unknown worker
     E203  phases out of order                            E204  phase start dates do not rise
     E205  `closed:` and the last phase disagree          E206  a record dated in the future
-    E207  an id used twice in goals or contacts          E208  a contact before the case began
+    E207  an id used twice in goals or contacts          E208  a contact, checklist tick or
+                                                              documentation point before the
+                                                              case began
     E301  phase 1 started more than a month before the transition (p.14)
     E302  more than 3 goals (p.14)                       E303  fewer than 2 goals in phase 2+
     E304  a completed course with no anchor person       E305  more than one anchor (p.23)
@@ -25,6 +27,11 @@ and the team; E3xx/W3xx the CTI method (errors break it, warnings drift from it)
     W307  a documentation point passed without being recorded (p.17, p.20, p.22)
     W308  a documentation point recorded as a bare date, without a form's answers
     W309  form answers that do not fit: unknown form, goal, domain or fidelity item
+    W310  a phase that ran shorter than planned minus `advance_early_days` (p.17, p.18, p.20)
+    W311  a completed course closed more than a month after its planned end (p.22)
+    W312  a completed course with no follow-on answer, or one starting after the planned end
+          (p.22)
+    I301  a step forced past the method (`--force`): listed by `check --json`, never printed
     W401  text that looks like a CPR number (data minimisation; the number is not shown)
 
 Rules that need the method skip themselves when `ctx.method` is None (`check` always passes
@@ -37,11 +44,18 @@ import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from cti_cli.core.course import MAX_GOALS, MIN_GOALS, active_goals, phase_spans
+from cti_cli.core.course import (
+    MAX_GOALS,
+    MIN_GOALS,
+    active_goals,
+    forced_steps,
+    handover_held,
+    phase_spans,
+)
 from cti_cli.core.findings import Severity
 from cti_cli.core.model import DOC_POINTS, PHASES, Case, doc_date
 from cti_cli.core.privacy import has_cpr
@@ -137,8 +151,10 @@ def _dated_past(case: Case) -> Iterator[tuple[Loc, date, str]]:
     for i, t in enumerate(case.transfers):
         yield ("transfers", i, "date"), t.date, "transfer"
     if case.handover is not None:
-        for i, d in enumerate(case.handover.meetings):
-            yield ("handover", "meetings", i), d, "handover meeting"
+        for i, m in enumerate(case.handover.meetings):
+            loc: Loc = ("handover", "meetings", i) if isinstance(m, date) else (
+                "handover", "meetings", i, "date")
+            yield loc, m if isinstance(m, date) else m.date, "handover meeting"
     for g, goal in enumerate(case.goals):
         for a, action in enumerate(goal.actions):
             if isinstance(action.done, date):
@@ -171,6 +187,20 @@ def contacts_in_course(ctx: RuleContext) -> Iterator[Issue]:
             yield Issue(("contacts", i, "date"), "E208", "error",
                         f"contact dated {c.date}, before the case began ({start})",
                         "fix the date, or the start of the first phase")
+    for gate, items in ctx.case.checklists.items():
+        for item, mark in items.items():
+            if isinstance(mark, date) and mark < start:
+                yield Issue(("checklists", gate, item), "E208", "error",
+                            f"checklist item '{item}' ticked {mark}, before the case began "
+                            f"({start})", "fix the date, or the start of the first phase")
+    for point, entry in ctx.case.documentation.items():
+        d = doc_date(entry)
+        if d < start:
+            loc: Loc = ("documentation", point) if isinstance(entry, date) else (
+                "documentation", point, "date")
+            yield Issue(loc, "E208", "error",
+                        f"documentation point '{point}' dated {d}, before the case began "
+                        f"({start})", "fix the date, or the start of the first phase")
 
 
 # --- the CTI method -----------------------------------------------------------------------
@@ -206,7 +236,8 @@ def goal_count(ctx: RuleContext) -> Iterator[Issue]:
         extra = goals[MAX_GOALS]
         yield Issue(("goals", case.goals.index(extra)), "E302", "error",
                     f"{len(goals)} goals; the long-term plan has at most {MAX_GOALS}",
-                    "set `status: dropped` on a goal, or merge two (manual p.14)")
+                    f"mark one with `cti goal set {case.id} GOAL --status dropped`, or merge "
+                    "two (manual p.14)")
     # a closed course is history: goals dropped at its end were still its goals
     counted = goals if case.is_open else case.goals
     if len(counted) < MIN_GOALS and case.phase_start("phase2") is not None:
@@ -231,9 +262,12 @@ def phase_on_time(ctx: RuleContext) -> Iterator[Issue]:
                     "past that", f"the phases keep their length (manual p.17-22): {todo}")
 
 
-#: How far minutes per week may stray from the method's ratio before `check` warns: the
-#: method lets intensity follow the citizen's need (p.18-20), so only a phase that does not
-#: fall at all, or falls to a quarter of what the ratio expects, is "far".
+#: W302 in one sentence: a phase whose minutes per week are more than three quarters of the
+#: previous phase's (the "omtrent 4:2:1" of p.6 expects about a half), or below a quarter of
+#: what the ratio expects, is flagged; averaged over a whole phase, a few weeks of crisis
+#: intensity ("intensiteten kan øges igen", p.20) move a falling course too little to trip it.
+INTENSITY_FALL = 0.75
+#: A running phase is judged only when far off: above twice what the ratio expects.
 INTENSITY_ABOVE, INTENSITY_BELOW = 2.0, 4.0
 INTENSITY_MIN_DAYS = 28
 _DEFAULT_WEIGHTS = {"phase1": 4, "phase2": 2, "phase3": 1}
@@ -250,7 +284,15 @@ def intensity(ctx: RuleContext) -> Iterator[Issue]:
             continue
         expected = weights[b.name] / weights[a.name]
         ratio = b.per_week / a.per_week / expected if a.per_week else float("inf")
-        if ratio > INTENSITY_ABOVE or ratio < 1 / INTENSITY_BELOW:
+        # a running phase's average is lumpy (one monthly meeting in a short span), and a
+        # phase cut short by an early end says little: judge "does not fall" on a phase the
+        # course moved on from, or the last phase of a completed course
+        names: list[str] = [p.name for p in ctx.case.phases]
+        nxt = names[names.index(b.name) + 1] if names.index(b.name) + 1 < len(names) else None
+        ended = nxt is not None and (nxt != "closed" or _completed(ctx.case))
+        flat = ended and (b.per_week > INTENSITY_FALL * a.per_week if a.per_week
+                          else b.per_week > 0)
+        if flat or ratio > INTENSITY_ABOVE or ratio < 1 / INTENSITY_BELOW:
             yield Issue(("phases", _phase_index(ctx.case, b.name), "name"), "W302", "warning",
                         f"{b.name}: {b.per_week:.0f} min/week against {a.per_week:.0f} in "
                         f"{a.name}; the method expects about {expected:g}× "
@@ -290,18 +332,12 @@ def handover_on_time(ctx: RuleContext) -> Iterator[Issue]:
     by = schedule.handover_by
     if until <= by:
         return
-    held = list(case.handover.meetings if case.handover else [])
-    talks = _tick_date(case, "closure", "handover_talks")
-    if talks is not None:
-        held.append(talks)
-    if not any(d <= by for d in held):
-        loc: Loc = (("handover", "meetings") if case.handover and case.handover.meetings
-                    else ("checklists", "closure", "handover_talks") if talks
-                    else ("phases", len(case.phases) - 1, "start"))
+    if not handover_held(case, ctx.today):  # as `due` counts it (handover_meeting)
+        loc: Loc = ("handover",) if case.handover else ("phases", len(case.phases) - 1, "start")
         yield Issue(loc, "W304", "warning",
                     f"no handover meeting held by {by} (planned end {schedule.end} - 1 month)",
-                    "hold the handover talks with the citizen and network and tick "
-                    "`handover_talks` (manual p.22)")
+                    f"hold the handover talks with the citizen and network and record them "
+                    f"with `cti handover meeting {case.id} --with …` (manual p.22)")
 
 
 def anchor(ctx: RuleContext) -> Iterator[Issue]:
@@ -421,6 +457,72 @@ def documentation_forms(ctx: RuleContext) -> Iterator[Issue]:
                             else "items: " + ", ".join(sorted(items)))
 
 
+def _tolerance(ctx: RuleContext) -> int:
+    return int(ctx.method.course.advance_early_days) if ctx.method is not None else 14
+
+
+def phases_full_length(ctx: RuleContext) -> Iterator[Issue]:
+    """A phase left before its planned end minus the tolerance, as `advance` refuses it."""
+    case, schedule = ctx.case, _schedule(ctx)
+    if schedule is None:
+        return
+    tol = _tolerance(ctx)
+    for i, p in enumerate(case.phases[:-1]):
+        nxt = case.phases[i + 1]
+        if p.name not in ("phase1", "phase2", "phase3"):
+            continue
+        if nxt.name == "closed" and not _completed(case):
+            continue  # an early end is not a short phase: the course stopped
+        planned_end = schedule.planned_end(p.name)
+        if planned_end is None or nxt.start >= planned_end - timedelta(days=tol):
+            continue
+        forced = nxt.forced or (case.closed.forced if nxt.name == "closed" and case.closed
+                                else None)
+        yield Issue(("phases", i + 1, "start"), "W310", "warning",
+                    f"{p.name} ended {nxt.start}, {(planned_end - nxt.start).days} days before "
+                    f"its planned end {planned_end}"
+                    + (f" (forced: {forced})" if forced else ""),
+                    "the phases keep their length: phase 2 after three months (p.17), "
+                    "phase 3 after six (p.20), the end after nine (p.22)")
+
+
+def completed_on_time(ctx: RuleContext) -> Iterator[Issue]:
+    case, schedule = ctx.case, _schedule(ctx)
+    if schedule is None or not _completed(case) or case.closed is None:
+        return
+    limit = add_months(schedule.end, 1)
+    if case.closed.date > limit:
+        yield Issue(("closed", "date"), "W311", "warning",
+                    f"the course was completed {case.closed.date}, more than a month after its "
+                    f"planned end {schedule.end}",
+                    "\"Efter ni måneder afsluttes CTI-forløbet\" (p.22): close on time, or "
+                    "note why it ran longer")
+
+
+def follow_on(ctx: RuleContext) -> Iterator[Issue]:
+    """p.22: clarify whether individual support continues, and start it before the end."""
+    case, schedule = ctx.case, _schedule(ctx)
+    if schedule is None or not _completed(case):
+        return
+    answer = case.handover.follow_on if case.handover is not None else None
+    if answer is None:
+        yield Issue(("handover",) if case.handover else ("closed", "reason"), "W312", "warning",
+                    "the course is completed without an answer on follow-on support",
+                    f"record it with `cti handover follow-on {case.id} --what … --start D` or "
+                    "`--none REASON` (manual p.22)")
+    elif answer.start is not None and answer.start > schedule.end:
+        yield Issue(("handover", "follow_on", "start"), "W312", "warning",
+                    f"the follow-on support starts {answer.start}, after the planned end "
+                    f"{schedule.end}",
+                    "the manual: coordinate that it starts before the course ends (p.22)")
+
+
+def forced(ctx: RuleContext) -> Iterator[Issue]:
+    for step in forced_steps(ctx.case):
+        yield Issue(step.loc, "I301", "info",
+                    f"{step.step} on {step.day} was forced: {step.reason}")
+
+
 def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
     if isinstance(value, str):
         yield loc, value
@@ -462,6 +564,10 @@ RULES: list[tuple[str, Rule]] = [
     ("documentation-points", documentation_points),
     ("documentation-forms", documentation_forms),
     ("no-cpr-in-text", no_cpr_in_text),
+    ("phases-full-length", phases_full_length),
+    ("completed-on-time", completed_on_time),
+    ("follow-on", follow_on),
+    ("forced", forced),
 ]
 
 

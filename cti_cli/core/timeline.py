@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cti_cli.core.course import PhaseSpan, gate_of_phase, phase_spans
+from cti_cli.core.course import PhaseSpan, gate_of_phase, handover_held, phase_spans
 from cti_cli.core.method import Method, gate_progress
 from cti_cli.core.model import DOC_POINTS, Case
 from cti_cli.core.schedule import Schedule, add_months, earliest_d0, plan
@@ -156,14 +156,6 @@ def _gates(method: Method, case: Case) -> list[GateStatus]:
     return out
 
 
-def _held(case: Case, by: date) -> bool:
-    meetings = list(case.handover.meetings if case.handover else [])
-    talks = case.checklists.get("closure", {}).get("handover_talks")  # type: ignore[call-overload]
-    if isinstance(talks, date):
-        meetings.append(talks)
-    return any(d <= by for d in meetings)
-
-
 def _deadlines(case: Case, schedule: Schedule | None, tentative: bool, method: Method,
                today: date) -> list[Deadline]:
     if not case.is_open:
@@ -179,7 +171,7 @@ def _deadlines(case: Case, schedule: Schedule | None, tentative: bool, method: M
         for name in ("phase2", "phase3"):
             if order.index(name) > now:
                 found.append((schedule.planned_start(name) or schedule.end, name, None))
-        if not _held(case, schedule.handover_by):
+        if not handover_held(case, today):  # as `check` and `due` count it
             found.append((schedule.handover_by, "handover_by", None))
         found.append((schedule.end, "end", None))
         for point in DOC_POINTS:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from rich.text import Text
 
-from cti_cli.core.timeline import Bar, Timeline
+from cti_cli.core.timeline import Bar, Deadline, Timeline
 from cti_cli.render import terminal as render
 
 WIDTH = 80
@@ -212,20 +212,27 @@ def _gate_lines(tl: Timeline, w: dict[str, str]) -> list[Text]:
     return out
 
 
+def deadline_text(d: Deadline, lang: str) -> str:
+    """One deadline as `  DAY  when  what`, as the timeline and `cti show` print it."""
+    w = _WORDS[lang]
+    if d.kind.startswith("doc:"):
+        what = w["doc"].format(p=d.kind[4:])
+    elif d.kind in ("phase2", "phase3"):
+        what = w[f"{d.kind}_due"]
+    else:
+        what = w[d.kind]
+    if d.detail:
+        what += f" ({d.detail})"
+    when = (w["ago"].format(n=-d.days) if d.overdue
+            else w["today"] if d.days == 0 else w["in"].format(n=d.days))
+    return f"  {d.day}  {when:<14} {what}"
+
+
 def _deadline_lines(tl: Timeline, w: dict[str, str]) -> list[Text]:
     out = [Text(w["deadlines"], style="bold")]
+    lang = "da" if w is _WORDS["da"] else "en"
     for d in tl.deadlines[:8]:
-        if d.kind.startswith("doc:"):
-            what = w["doc"].format(p=d.kind[4:])
-        elif d.kind in ("phase2", "phase3"):
-            what = w[f"{d.kind}_due"]
-        else:
-            what = w[d.kind]
-        if d.detail:
-            what += f" ({d.detail})"
-        when = (w["ago"].format(n=-d.days) if d.overdue
-                else w["today"] if d.days == 0 else w["in"].format(n=d.days))
-        text = f"  {d.day}  {when:<14} {what}"
+        text = deadline_text(d, lang)
         out.append(Text(text[:WIDTH], no_wrap=True, style="red" if d.overdue else ""))
     return out
 

@@ -227,6 +227,15 @@ def _words(lines: list[str]) -> list[str]:
     return " ".join(lines).split()
 
 
+def text_value(text: str) -> Any:
+    """A text for the file: several lines as a `|` block people can read and edit."""
+    if "\n" not in text:
+        return text
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    return LiteralScalarString(text.rstrip() + "\n")
+
+
 def to_yaml(value: Any) -> Any:
     """Plain data as ruamel nodes: short lists of words in flow style, like `[citizen]`."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
