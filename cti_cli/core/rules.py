@@ -152,9 +152,9 @@ def _dated_past(case: Case) -> Iterator[tuple[Loc, date, str]]:
         yield ("transfers", i, "date"), t.date, "transfer"
     if case.handover is not None:
         for i, m in enumerate(case.handover.meetings):
-            loc: Loc = ("handover", "meetings", i) if isinstance(m, date) else (
+            where: Loc = ("handover", "meetings", i) if isinstance(m, date) else (
                 "handover", "meetings", i, "date")
-            yield loc, m if isinstance(m, date) else m.date, "handover meeting"
+            yield where, m if isinstance(m, date) else m.date, "handover meeting"
     for g, goal in enumerate(case.goals):
         for a, action in enumerate(goal.actions):
             if isinstance(action.done, date):
