@@ -133,3 +133,31 @@ def test_findings_are_capped_at_100_then_a_count() -> None:
     assert [f.code for f in findings[:MAX_FINDINGS]] == ["E101"] * MAX_FINDINGS
     assert findings[0].line == 11 and findings[-2].line == 10 + MAX_FINDINGS
     assert findings[-1].code == "E199" and f"{n - MAX_FINDINGS} more" in findings[-1].message
+
+
+@pytest.mark.parametrize("sep", ["-", "\u2011", "\u2013", "/", " ", "\u00a0", ""])
+def test_cpr_numbers_in_every_dash_form_are_found_and_masked(sep: str) -> None:
+    from cti_cli.core.privacy import has_cpr, mask_cpr
+    from cti_cli.mail.compose import CPR_LIKE
+
+    text = f"CPR 010190{sep}1234 nævnt"
+    assert has_cpr(text) and CPR_LIKE.search(text)
+    assert "1234" not in mask_cpr(text)
+
+
+@pytest.mark.parametrize("case_id", ["010190-1234", "0101901234", "010190_1234"])
+def test_new_refuses_an_id_that_identifies_the_citizen(case_id: str, team: Path) -> None:
+    code, output = _run(["new", "--initials", "MK", "--worker", "anna", "--group",
+                         "homelessness", "--transition-date", "2026-03-01", "--id", case_id],
+                        team)
+    assert code == 2 and "must not identify" in output, output
+    assert not (team / "cases" / f"{case_id}.yaml").exists()
+
+
+def test_cti_toml_with_a_bom_is_read_and_a_huge_one_is_refused(team: Path) -> None:
+    toml = team / "cti.toml"
+    toml.write_bytes(b"\xef\xbb\xbf" + toml.read_bytes())
+    assert _run(["list"], team)[0] == 0
+    toml.write_bytes(toml.read_bytes() + b"#" * (2 * 1024 * 1024))
+    code, output = _run(["list"], team)
+    assert code == 1 and "larger than" in output

@@ -25,6 +25,16 @@ def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
     raise UsageError(f"{option} {value!r} is not allowed", hint=hint)
 
 
+def _refuse_personal_id(case_id: str) -> None:
+    """A case id reaches file names, commit messages and mail: never a CPR number."""
+    from cti_cli.core.privacy import has_cpr
+
+    hint = "leave out --id to get the next YYYY-NNN id, or use a code such as 2026-004"
+    if has_cpr(case_id) or has_cpr(case_id.replace("_", "-")):
+        raise UsageError("--id looks like a CPR number: a case id must not identify the "
+                         "citizen", hint=hint)
+
+
 def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: str,
         transition: str | None, name: str | None, case_id: str | None, day: str | None,
         municipality: str | None = None) -> int:
@@ -43,6 +53,8 @@ def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: st
     if folder.config.workers and worker not in folder.config.workers:
         raise CtiError(f"worker {worker!r} is not in cti.toml",
                        hint="known workers: " + ", ".join(sorted(folder.config.workers)))
+    if case_id is not None:
+        _refuse_personal_id(case_id)
     case_id = case_id or store.next_id(folder, start.year)
     citizen: dict[str, Any] = {"initials": initials}
     if name:

@@ -1,8 +1,9 @@
 """CPR numbers in free text: find them (for `check`) and mask them (in every output).
 
-Pure functions, no I/O. A CPR number is DDMMYY-SSSS; we accept it with "-", a space or
-nothing between the halves, and count it only when DDMMYY is a real date under the CPR
-century rule (7th digit), so dates, phone numbers and amounts are rarely taken for one.
+Pure functions, no I/O. A CPR number is DDMMYY-SSSS; we accept it with "-" (or another
+dash, a slash), a space or nothing between the halves, and count it only when DDMMYY is a
+real date under the CPR century rule (7th digit), so dates, phone numbers and amounts
+are rarely taken for one.
 No mod-11 check: CPR numbers issued since 2007 need not pass it.
 
 Why not `python-stdnum` (`stdnum.dk.cpr`): its validation is these same two checks (digits
@@ -18,7 +19,12 @@ from typing import Final
 MASK: Final = "DDMMYY-XXXX"
 
 # Not part of a longer run of digits (an account number, a phone number with prefix).
-_CPR: Final = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[- ]?(\d)(\d{3})(?!\d)")
+# between the halves: nothing, a hyphen, a space, or what word processors and phones put
+# there instead: non-breaking hyphen U+2011, figure dash, en and em dash, minus sign, slash,
+# no-break and thin spaces
+_CPR: Final = re.compile(
+    r"(?<!\d)(\d{2})(\d{2})(\d{2})[-\u2010\u2011\u2012\u2013\u2014\u2212/ \u00a0\u2009\u202f]?"
+    r"(\d)(\d{3})(?!\d)")
 
 
 def _century(yy: int, seventh: int) -> int:

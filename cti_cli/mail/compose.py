@@ -15,7 +15,8 @@ from cti_cli.mail.errors import PrivacyError
 
 Lang = Literal["da", "en"]
 
-CPR_LIKE: Final = re.compile(r"\b\d{6}-?\d{4}\b")
+# any dash, a slash or a space between the halves, as core.privacy reads CPR numbers
+CPR_LIKE: Final = re.compile(r"\b\d{6}[-\u2010-\u2014\u2212/ \u00a0\u2009\u202f]?\d{4}\b")
 
 KIND_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
     "da": {

@@ -69,9 +69,18 @@ def parse_config(text: str, path: Path) -> TeamConfig:
     return config
 
 
+#: cti.toml is a few kilobytes; a bigger file is a mistake (or an attack), not read whole.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def load_config(path: Path) -> TeamConfig:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise CtiError(f"{path} is larger than {MAX_CONFIG_BYTES // 1024} KiB: not read",
+                           hint="cti.toml holds a few settings; restore it from git")
+        text = raw.decode("utf-8-sig")  # a BOM from a Windows editor is no mistake
     except (OSError, UnicodeDecodeError) as exc:
         raise CtiError(f"cannot read {path}: {exc}") from None
     return parse_config(text, path)
