@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -96,3 +97,34 @@ def board(
     from cti_cli.commands.board import board as run
 
     return run(CTX, day=day, as_json=as_json, as_csv=as_csv)
+
+
+@app.command()
+def calendar(
+    worker: Annotated[str | None, typer.Option(
+        "--worker", help="Only this worker's cases (worker id from cti.toml).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", dir_okay=False, help="Write the .ics file here (atomically); default: "
+        "print it.")] = None,
+    within: Annotated[int | None, typer.Option(
+        "--within", min=0, help="Deadlines and appointments this many days ahead (default "
+        "366); overdue deadlines are always in.")] = None,
+    day: Annotated[str | None, typer.Option(
+        "--date", help="Compute as of this day (YYYY-MM-DD); default today.")] = None,
+) -> int:
+    """Appointments and deadlines as an iCalendar (.ics) file for Outlook, Google, Apple or
+    Thunderbird.
+
+    Appointments are timed events (Europe/Copenhagen); every deadline `cti due` knows is an
+    all-day event. The same event keeps its UID from run to run, so a calendar that
+    subscribes to the file (or re-imports it) updates events instead of doubling them.
+    Summaries hold case id, initials and kind only, unless cti.toml says
+    [calendar] personal_details = true.
+
+    \b
+    Example:
+      cti calendar --worker anna --out ~/Kalender/cti-anna.ics
+    """
+    from cti_cli.commands.calendar import calendar as run
+
+    return run(CTX, worker=worker, out=out, within=within, day=day)

@@ -41,6 +41,9 @@ class DueItem:
     due: date
     days_left: int
     message: str
+    subject: str = ""
+    """Which one of the case's items of this kind (a phase, documentation point, gate or
+    day), so that a calendar can give the same deadline the same UID when its date moves."""
 
     def __post_init__(self) -> None:
         # Fail where the item is made, not later inside a cron job's mail loop.

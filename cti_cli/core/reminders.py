@@ -187,7 +187,8 @@ class _Engine:
     def near(self, day: date) -> bool:
         return day <= self.limit
 
-    def item(self, case: CaseFacts, kind: str, due: date, text: str, **facts: object) -> DueItem:
+    def item(self, case: CaseFacts, kind: str, due: date, text: str, *, subject: str = "",
+             **facts: object) -> DueItem:
         return DueItem(
             case=case.id,
             initials=case.initials,
@@ -196,6 +197,7 @@ class _Engine:
             due=due,
             days_left=(due - self.today).days,
             message=self.texts[text].format(due=due, **facts),
+            subject=subject,
         )
 
     def for_case(self, case: CaseFacts) -> list[DueItem]:
@@ -220,11 +222,11 @@ class _Engine:
         if end is None or not self.near(end):
             return []
         if case.phase == "phase3":
-            return [self.item(case, "phase_end", end, "course_end",
+            return [self.item(case, "phase_end", end, "course_end", subject=case.phase,
                               months=sched.course_months, d0=sched.d0)]
         nxt = self.method.next_phase(case.phase) or "closed"
-        return [self.item(case, "phase_end", end, "phase_end", phase=self.words[case.phase],
-                          next=self.words.get(nxt, nxt))]
+        return [self.item(case, "phase_end", end, "phase_end", subject=case.phase,
+                          phase=self.words[case.phase], next=self.words.get(nxt, nxt))]
 
     def documentation(self, case: CaseFacts, sched: Schedule) -> list[DueItem]:
         items = []
@@ -235,7 +237,7 @@ class _Engine:
             planned = sched.end if offset is None else add_months(sched.d0, offset * sched.third)
             if self.near(planned):
                 items.append(self.item(case, "documentation", planned, "documentation",
-                                       point=point))
+                                       subject=point, point=point))
         return items
 
     def handover_meeting(self, case: CaseFacts, sched: Schedule) -> list[DueItem]:
@@ -258,8 +260,8 @@ class _Engine:
         if not missing:
             return []
         text = "checklist" if len(missing) > 1 else "checklist_one"
-        return [self.item(case, "checklist", end, text, n=len(missing), gate=gate_id,
-                          ids=", ".join(missing))]
+        return [self.item(case, "checklist", end, text, subject=gate_id, n=len(missing),
+                          gate=gate_id, ids=", ".join(missing))]
 
     def contact_period(self, case: CaseFacts) -> list[DueItem]:
         start = case.phase_started
@@ -282,7 +284,8 @@ class _Engine:
             times = sorted(t for _d, t in todays if t)
             shown = (" " + ", ".join(times)) if times else ""
             text = "appointment" if len(todays) == 1 else "appointments"
-            items.append(self.item(case, "appointment", day, text, n=len(todays), times=shown))
+            items.append(self.item(case, "appointment", day, text, subject=day.isoformat(),
+                                   n=len(todays), times=shown))
         return items
 
     # --- states --------------------------------------------------------------------------

@@ -51,6 +51,17 @@ class ReminderSettings(_Model):
     contact_period_days: Annotated[int, Field(ge=1, le=366)] = 60
 
 
+class CalendarSettings(_Model):
+    """`cti calendar`: what its events may say beyond case id, initials and kind."""
+
+    personal_details: bool = Field(
+        default=False,
+        description="Put the citizen's name and an appointment's place, people and note in "
+        "the calendar. A calendar is synced to phones and mail servers: opt in explicitly.",
+    )
+    appointment_minutes: Annotated[int, Field(ge=5, le=720)] = 60
+
+
 class Worker(_Model):
     name: str
     email: str | None = None
@@ -67,6 +78,7 @@ class Worker(_Model):
 class TeamConfig(_Model):
     team: TeamSettings = Field(default_factory=TeamSettings)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     workers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")], Worker] = Field(
         default_factory=dict)
     smtp: dict[str, Any] | None = Field(
