@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cti_cli.cli.app import CTX, Date, Json, app
+from cti_cli.cli.app import CTX, Json, app
 
 
 @app.command()
@@ -79,24 +79,30 @@ def merge_driver(
 
 @app.command()
 def board(
-    day: Date = None,
+    day: Annotated[str | None, typer.Option(
+        "--date", help="The board as of this day (YYYY-MM-DD); default today.")] = None,
     as_json: Json = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV for the team's spreadsheet.")]
     = False,
+    html: Annotated[Path | None, typer.Option(
+        "--html", dir_okay=False, help="Write the board as one self-contained HTML page "
+        "(meeting-room screen; prints on A4 landscape).")] = None,
 ) -> int:
     """The team's board (tavle): every open course by worker, with caseload per worker.
 
     Shows phase, week of the phase against the plan, next deadline, days since the last
-    contact and checklist progress.
+    contact and checklist progress. `--html FILE` draws it as a page: each course's phases
+    as bars on a shared calendar with today marked.
 
     \b
     Example:
       cti board
       cti board --csv > tavle.csv
+      cti board --html tavle.html
     """
     from cti_cli.commands.board import board as run
 
-    return run(CTX, day=day, as_json=as_json, as_csv=as_csv)
+    return run(CTX, day=day, as_json=as_json, as_csv=as_csv, html=html)
 
 
 @app.command()

@@ -1,23 +1,34 @@
-"""`cti board`: the team's board of open courses, as a table, JSON or CSV for a spreadsheet."""
+"""`cti board`: the team's board of open courses, as a table, JSON, CSV for a spreadsheet, or
+a self-contained HTML page for the meeting-room screen."""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.core.errors import UsageError
 
+if TYPE_CHECKING:
+    from cti_cli.core.board import Board
+    from cti_cli.core.facts import CaseFacts
+    from cti_cli.core.settings import TeamConfig
 
-def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool) -> int:
+
+def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool,
+          html: Path | None = None) -> int:
     """Load the open cases, build the board and print it in the chosen form."""
     from cti_cli.core.board import CSV_COLUMNS, build_board, csv_records
     from cti_cli.core.method import load_method
     from cti_cli.storage import scan
 
-    if as_json and as_csv:
-        raise UsageError("--json and --csv cannot be combined", hint="choose one")
+    if sum((as_json, as_csv, html is not None)) > 1:
+        raise UsageError("--json, --csv and --html cannot be combined", hint="choose one")
+    if html is not None and html.is_dir():
+        raise UsageError(f"--html {html}: is a folder", hint="name a file, e.g. tavle.html")
     folder = ctx.folder()
     today = parse_date(day)
     method = load_method(folder.root / "method.yaml")  # a MethodError is a CtiError
@@ -29,7 +40,9 @@ def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool) -> int:
     records = [e.facts for e in entries if e.facts is not None]
     config = folder.config
     result = build_board(records, today, config=config, method=method)
-    if as_json:
+    if html is not None:
+        _write_html(html, result, records, config)
+    elif as_json:
         data = {
             "today": today.isoformat(),
             "caseload_per_fte": config.team.caseload_per_fte,
@@ -47,3 +60,24 @@ def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool) -> int:
         print_board(result, team=config.team.name, per_fte=config.team.caseload_per_fte,
                     lang=config.team.language)
     return 0
+
+
+def _write_html(path: Path, result: Board, records: list[CaseFacts],
+                config: TeamConfig) -> None:
+    """The page, written atomically (0600 when new: it names cases, if only by id)."""
+    from cti_cli import __version__
+    from cti_cli.core.bars import axis_for, course_bars
+    from cti_cli.render.html import render_board_html
+    from cti_cli.storage import atomic
+
+    shown = {r.case for r in result.rows}
+    bars = {c.id: course_bars(c, result.today, config) for c in records if c.id in shown}
+    page = render_board_html(result, bars, axis_for(bars.values(), result.today),
+                             team=config.team.name, lang=config.team.language,
+                             version=__version__)
+    try:
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
+        atomic.replace(path, page.encode("utf-8"), mode=mode)
+    except OSError as exc:
+        raise CtiError(f"cannot write {path}: {exc.strerror}",
+                       hint="check that the folder exists and is writable") from None
