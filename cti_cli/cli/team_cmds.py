@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cti_cli.cli.app import CTX, Json, app
+from cti_cli.locale import _l, help_text
 
 
 @app.command()
@@ -85,8 +86,9 @@ def board(
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV for the team's spreadsheet.")]
     = False,
     html: Annotated[Path | None, typer.Option(
-        "--html", dir_okay=False, help="Write the board as one self-contained HTML page "
-        "(meeting-room screen; prints on A4 landscape).")] = None,
+        "--html", dir_okay=False, help=_l("Write the board as one self-contained HTML page "
+                                          "(meeting-room screen; prints on A4 landscape)."))]
+    = None,
 ) -> int:
     """The team's board (tavle): every open course by worker, with caseload per worker.
 
@@ -105,32 +107,26 @@ def board(
     return run(CTX, day=day, as_json=as_json, as_csv=as_csv, html=html)
 
 
-@app.command()
+@app.command(help=help_text(  # type: ignore[arg-type]  # lazy: translated per run
+    "Appointments and deadlines as an iCalendar (.ics) file for Outlook, Google, Apple or "
+    "Thunderbird.\n\nAppointments are timed events (Europe/Copenhagen); every deadline `cti due` "
+    "knows is an all-day event. The same event keeps its UID from run to run, so a calendar "
+    "that subscribes to the file (or re-imports it) updates events instead of doubling them. "
+    "Summaries hold case id, initials and kind only, unless cti.toml says [calendar] "
+    "personal_details = true.",
+    "cti calendar --worker anna --out ~/Kalender/cti-anna.ics"))
 def calendar(
     worker: Annotated[str | None, typer.Option(
-        "--worker", help="Only this worker's cases (worker id from cti.toml).")] = None,
+        "--worker", help=_l("Only this worker's cases (worker id from cti.toml)."))] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", dir_okay=False, help="Write the .ics file here (atomically); default: "
-        "print it.")] = None,
+        "--out", dir_okay=False, help=_l("Write the .ics file here (atomically); default: "
+                                         "print it."))] = None,
     within: Annotated[int | None, typer.Option(
-        "--within", min=0, help="Deadlines and appointments this many days ahead (default "
-        "366); overdue deadlines are always in.")] = None,
+        "--within", min=0, help=_l("Deadlines and appointments this many days ahead (default "
+                                   "366); overdue deadlines are always in."))] = None,
     day: Annotated[str | None, typer.Option(
-        "--date", help="Compute as of this day (YYYY-MM-DD); default today.")] = None,
+        "--date", help=_l("Compute as of this day (YYYY-MM-DD); default today."))] = None,
 ) -> int:
-    """Appointments and deadlines as an iCalendar (.ics) file for Outlook, Google, Apple or
-    Thunderbird.
-
-    Appointments are timed events (Europe/Copenhagen); every deadline `cti due` knows is an
-    all-day event. The same event keeps its UID from run to run, so a calendar that
-    subscribes to the file (or re-imports it) updates events instead of doubling them.
-    Summaries hold case id, initials and kind only, unless cti.toml says
-    [calendar] personal_details = true.
-
-    \b
-    Example:
-      cti calendar --worker anna --out ~/Kalender/cti-anna.ics
-    """
     from cti_cli.commands.calendar import calendar as run
 
     return run(CTX, worker=worker, out=out, within=within, day=day)

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
-from cti_cli.core.errors import UsageError
+from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.locale import _
 
 if TYPE_CHECKING:
     from cti_cli.core.board import Board
@@ -26,9 +27,11 @@ def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool,
     from cti_cli.storage import scan
 
     if sum((as_json, as_csv, html is not None)) > 1:
-        raise UsageError("--json, --csv and --html cannot be combined", hint="choose one")
+        raise UsageError(_("--json, --csv and --html cannot be combined"),
+                         hint=_("choose one"))
     if html is not None and html.is_dir():
-        raise UsageError(f"--html {html}: is a folder", hint="name a file, e.g. tavle.html")
+        raise UsageError(_("--html {path}: is a folder").format(path=html),
+                         hint=_("name a file, e.g. {example}").format(example="tavle.html"))
     folder = ctx.folder()
     today = parse_date(day)
     method = load_method(folder.root / "method.yaml")  # a MethodError is a CtiError
@@ -79,5 +82,6 @@ def _write_html(path: Path, result: Board, records: list[CaseFacts],
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
         atomic.replace(path, page.encode("utf-8"), mode=mode)
     except OSError as exc:
-        raise CtiError(f"cannot write {path}: {exc.strerror}",
-                       hint="check that the folder exists and is writable") from None
+        raise CtiError(_("cannot write {path}: {reason}").format(
+            path=path, reason=exc.strerror),
+            hint=_("check that the folder exists and is writable")) from None

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.locale import _
 
 DEFAULT_WITHIN = 366
-_TITLE = {"da": "{team}: aftaler og frister", "en": "{team}: appointments and deadlines"}
 
 
 def calendar(ctx: Ctx, *, worker: str | None, out: Path | None, within: int | None,
@@ -25,11 +25,13 @@ def calendar(ctx: Ctx, *, worker: str | None, out: Path | None, within: int | No
     today = parse_date(day)
     days = DEFAULT_WITHIN if within is None else within
     if days < 0:
-        raise UsageError(f"--within {days}: the horizon cannot be negative")
+        raise UsageError(_("--within {days}: the horizon cannot be negative").format(
+            days=days))
     config = folder.config
     if worker is not None and config.workers and worker not in config.workers:
-        raise UsageError(f"worker {worker!r} is not in cti.toml",
-                         hint="known workers: " + ", ".join(sorted(config.workers)))
+        raise UsageError(_("worker '{worker}' is not in cti.toml").format(worker=worker),
+                         hint=_("known workers: {names}").format(
+                             names=", ".join(sorted(config.workers))))
     try:
         method = load_method(folder.root / "method.yaml")
     except MethodError as exc:
@@ -37,12 +39,13 @@ def calendar(ctx: Ctx, *, worker: str | None, out: Path | None, within: int | No
     entries = scan.load_all(folder, open_only=True, progress=progress_bar)
     for entry in entries:
         if entry.case is None:
-            print(f"cti calendar: {folder.rel(entry.path)} cannot be read, so it is left out "
-                  "of the calendar: run `cti check`", file=sys.stderr)
+            print("cti calendar: " + _("{path} cannot be read, so it is left out of the "
+                                       "calendar: run `cti check`").format(
+                path=folder.rel(entry.path)), file=sys.stderr)
     cases = [e.case for e in entries if e.case is not None]
     events = agenda(cases, today, config=config, method=method, within=days, worker=worker)
     team = config.team.name
-    title = _TITLE[config.team.language].format(team=team)
+    title = _("{team}: appointments and deadlines").format(team=team)
     if worker is not None:
         title += f" ({worker})"
     with calstate.locked(folder.state_dir):
@@ -59,14 +62,17 @@ def calendar(ctx: Ctx, *, worker: str | None, out: Path | None, within: int | No
             sys.stdout.flush()
         else:
             if out.is_dir():
-                raise UsageError(f"--out {out}: is a folder", hint="name a file, e.g. anna.ics")
+                raise UsageError(_("--out {path}: is a folder").format(path=out),
+                                 hint=_("name a file, e.g. {example}").format(
+                                     example="anna.ics"))
             try:
                 # An existing file keeps its mode (the publisher may have opened it to a web
                 # server); a new one is the owner's only, like every file cti writes.
                 mode = out.stat().st_mode & 0o777 if out.exists() else 0o600
                 atomic.replace(out, data, mode=mode)
             except OSError as exc:
-                raise CtiError(f"cannot write {out}: {exc.strerror}",
-                               hint="check that the folder exists and is writable") from None
+                raise CtiError(_("cannot write {path}: {reason}").format(
+                    path=out, reason=exc.strerror),
+                    hint=_("check that the folder exists and is writable")) from None
         calstate.save(folder.state_dir, {k: s.to_json() for k, s in stamps.items()})
     return 0

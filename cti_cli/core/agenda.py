@@ -24,17 +24,19 @@ from cti_cli.core.method import Method
 from cti_cli.core.model import Case
 from cti_cli.core.reminders import due_items
 from cti_cli.core.settings import TeamConfig
+from cti_cli.locale import N_, _
 
 # The engine's kinds that are a day to act by; the rest are states or day-before reminders.
 _NOT_DEADLINES: Final = frozenset({"no_contact", "caseload", "appointment"})
 
-_KIND_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
-    "da": {"phase_end": "fasen slutter", "documentation": "dokumentation",
-           "handover_meeting": "overdragelsesmøde senest", "checklist": "tjekliste",
-           "contact_period": "kontaktperioden udløber", "appointment": "aftale"},
-    "en": {"phase_end": "phase ends", "documentation": "documentation",
-           "handover_meeting": "handover meeting by", "checklist": "checklist",
-           "contact_period": "contact period ends", "appointment": "appointment"},
+# The short name of each kind in a summary; translated where it is shown.
+_KIND_WORDS: Final[Mapping[str, str]] = {
+    "phase_end": N_("phase ends"),
+    "documentation": N_("documentation"),
+    "handover_meeting": N_("handover meeting by"),
+    "checklist": N_("checklist"),
+    "contact_period": N_("contact period ends"),
+    "appointment": N_("appointment"),
 }
 
 
@@ -58,9 +60,10 @@ class AgendaEvent:
         return not isinstance(self.start, datetime)
 
 
-def kind_word(kind: str, lang: str) -> str:
+def kind_word(kind: str) -> str:
     """The short name of a kind in the team's language (a new kind shows as its id)."""
-    return _KIND_WORDS.get(lang, _KIND_WORDS["en"]).get(kind, kind.replace("_", " "))
+    word = _KIND_WORDS.get(kind)
+    return _(word) if word is not None else kind.replace("_", " ")
 
 
 def agenda(
@@ -76,7 +79,6 @@ def agenda(
     appointments from today to today + `within`, sorted by start, then key."""
     open_cases = [c for c in cases if c.is_open and c.closed is None
                   and (worker is None or c.worker == worker)]
-    lang = config.team.language
     details = config.calendar.personal_details
     by_id = {c.id: c for c in open_cases}
     events: list[AgendaEvent] = []
@@ -95,7 +97,7 @@ def agenda(
             case=item.case,
             worker=item.worker,
             kind=item.kind,
-            summary=_summary(case, kind_word(item.kind, lang), details, item.subject),
+            summary=_summary(case, kind_word(item.kind), details, item.subject),
             description=item.message,
             location=None,
             start=item.due,
@@ -129,7 +131,7 @@ def agenda(
                 case=case.id,
                 worker=case.worker,
                 kind="appointment",
-                summary=_summary(case, kind_word("appointment", lang), details),
+                summary=_summary(case, kind_word("appointment"), details),
                 description=text,
                 location=appt.place if details and appt.place else None,
                 start=start,

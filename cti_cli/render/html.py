@@ -22,42 +22,30 @@ from jinja2 import Environment, StrictUndefined
 from cti_cli.core.agenda import kind_word
 from cti_cli.core.bars import Axis, CourseBars
 from cti_cli.core.board import Board, BoardRow
+from cti_cli.locale import _, ngettext
 
 # Contact within this many days counts as recent on the board (the issue's "last 14 days").
 RECENT_CONTACT_DAYS: Final = 14
 
-_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
-    "da": {
-        "title": "Tavle", "open": "{n} åbne forløb", "asof": "pr.",
-        "case": "sag", "initials": "init.", "phase": "fase", "week": "uge", "plan": "plan",
-        "course": "forløb (faktisk, planlagt stiplet)", "next": "næste frist",
-        "checklist": "tjekliste", "contact": "seneste kontakt",
-        "late": "{d} d bagud", "early": "{d} d foran", "on_plan": "i plan",
-        "load": "{n} åbne sager af {cap}", "over": "over normen", "none": "ingen åbne sager",
-        "ago": "{d} d siden", "no_contact": "ingen kontakt", "today": "i dag",
-        "contact_p": "kontakt", "phase1": "fase 1", "phase2": "fase 2", "phase3": "fase 3",
-        "planned": "planlagt", "actual": "faktisk", "gate": "fase skiftet",
-        "deadline": "næste frist", "recent": "kontakt inden for {d} dage",
-        "stale": "ingen kontakt i over {d} dage",
-        "privacy": "Sags-id og initialer; ingen navne eller noter.",
-        "months": "jan feb mar apr maj jun jul aug sep okt nov dec",
-    },
-    "en": {
-        "title": "Board", "open": "{n} open course(s)", "asof": "as of",
-        "case": "case", "initials": "init.", "phase": "phase", "week": "week", "plan": "plan",
-        "course": "course (actual, planned dashed)", "next": "next deadline",
-        "checklist": "checklist", "contact": "last contact",
-        "late": "{d} d late", "early": "{d} d early", "on_plan": "on plan",
-        "load": "{n} open cases of {cap}", "over": "over the norm", "none": "no open cases",
-        "ago": "{d} d ago", "no_contact": "no contact", "today": "today",
-        "contact_p": "contact", "phase1": "phase 1", "phase2": "phase 2", "phase3": "phase 3",
-        "planned": "planned", "actual": "actual", "gate": "phase changed",
-        "deadline": "next deadline", "recent": "contact within {d} days",
-        "stale": "no contact for over {d} days",
-        "privacy": "Case id and initials only; no names or notes.",
-        "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
-    },
-}
+def _words() -> dict[str, str]:
+    """The page's texts in the current language (cti_cli.locale)."""
+    return {
+        "title": _("Board"), "asof": _("as of"),
+        "case": _("case"), "initials": _("init."), "phase": _("phase"), "week": _("week"),
+        "plan": _("plan"), "next": _("next deadline"), "checklist": _("checklist"),
+        "contact": _("last contact"),
+        "late": _("{d} d late"), "early": _("{d} d early"), "on_plan": _("on plan"),
+        "over": _("over the norm"), "none": _("no open cases"),
+        "ago": _("{d} d ago"), "no_contact": _("no contact"), "today": _("today"),
+        "contact_p": _("contact"), "phase1": _("phase 1"), "phase2": _("phase 2"),
+        "phase3": _("phase 3"), "planned": _("planned"), "gate": _("phase changed"),
+        "deadline": _("next deadline"), "recent": _("contact within {d} days"),
+        "stale": _("no contact for over {d} days"),
+        "privacy": _("Case id and initials only; no names or notes."),
+        # TRANSLATORS: the twelve months' short names, separated by single spaces.
+        "months": _("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"),
+    }
+
 
 _SHORT: Final = {"contact": "K", "phase1": "1", "phase2": "2", "phase3": "3"}
 
@@ -91,7 +79,7 @@ def _bars(spans: Any, axis: Axis, w: Mapping[str, str]) -> list[_Bar]:
     return out
 
 
-def _row(row: BoardRow, bars: CourseBars | None, axis: Axis, today: date, lang: str,
+def _row(row: BoardRow, bars: CourseBars | None, axis: Axis, today: date,
          w: Mapping[str, str]) -> dict[str, Any]:
     if row.deviation_days > 0:
         status, text = "late", w["late"].format(d=row.deviation_days)
@@ -114,7 +102,7 @@ def _row(row: BoardRow, bars: CourseBars | None, axis: Axis, today: date, lang: 
         "gates": [{"left": axis.percent(day), "title": f"{_phase_word(p, w)} {day}"}
                   for p, day in (bars.gates if bars else ())],
         "next_due": row.next_due.isoformat() if row.next_due else "",
-        "next_kind": kind_word(row.next_kind, lang) if row.next_kind else "",
+        "next_kind": kind_word(row.next_kind) if row.next_kind else "",
         "next_message": row.next_message or "",
         "next_left": axis.percent(row.next_due) if row.next_due else None,
         "overdue": row.next_due is not None and row.next_due < today,
@@ -129,7 +117,7 @@ def _row(row: BoardRow, bars: CourseBars | None, axis: Axis, today: date, lang: 
 def render_board_html(board: Board, bars: Mapping[str, CourseBars], axis: Axis, *,
                       team: str, lang: str, version: str) -> str:
     """The whole page as text (UTF-8, one file)."""
-    w = _WORDS[lang]
+    w = _words()
     month_names = w["months"].split()
     months = []
     for i, first in enumerate(axis.months):
@@ -142,12 +130,14 @@ def render_board_html(board: Board, bars: Mapping[str, CourseBars], axis: Axis, 
         months.append({"left": left, "width": round(right - left, 3), "label": label})
     groups = []
     for load in board.workers:
-        rows = [_row(r, bars.get(r.case), axis, board.today, lang, w)
+        rows = [_row(r, bars.get(r.case), axis, board.today, w)
                 for r in board.rows_of(load.worker)]
         groups.append({
             "worker": load.worker,
             "name": load.name if load.name != load.worker else "",
-            "load": w["load"].format(n=load.open_cases, cap=_number(load.capacity, lang)),
+            "load": ngettext("{n} open case of {cap}", "{n} open cases of {cap}",
+                             load.open_cases).format(n=load.open_cases,
+                                                     cap=_number(load.capacity, lang)),
             "over": load.over,
             "load_pct": min(100, round(100 * load.open_cases / load.capacity))
             if load.capacity else 100,
@@ -159,7 +149,8 @@ def render_board_html(board: Board, bars: Mapping[str, CourseBars], axis: Axis, 
                                .read_text("utf-8"))
     return template.render(
         w=w, lang=lang, team=team, today=board.today.isoformat(), version=version,
-        open_text=w["open"].format(n=len(board.rows)), groups=groups, months=months,
+        open_text=ngettext("{n} open course", "{n} open courses", len(board.rows)).format(
+            n=len(board.rows)), groups=groups, months=months,
         today_left=axis.percent(board.today), recent_days=RECENT_CONTACT_DAYS,
         phases=[("contact", _phase_word("contact", w)), ("phase1", w["phase1"]),
                 ("phase2", w["phase2"]), ("phase3", w["phase3"])],
