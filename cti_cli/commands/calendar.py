@@ -19,7 +19,7 @@ def calendar(ctx: Ctx, *, worker: str | None, out: Path | None, within: int | No
     from cti_cli.core.agenda import agenda
     from cti_cli.core.method import MethodError, load_method
     from cti_cli.render.calendar import Stamp, stamp, to_ics
-    from cti_cli.storage import atomic, calstate, scan
+    from cti_cli.storage import atomic, calstate, scan, store
 
     folder = ctx.folder()
     today = parse_date(day)
@@ -36,13 +36,23 @@ def calendar(ctx: Ctx, *, worker: str | None, out: Path | None, within: int | No
         method = load_method(folder.root / "method.yaml")
     except MethodError as exc:
         raise CtiError(str(exc), hint="fix the team's method.yaml") from None
-    entries = scan.load_all(folder, open_only=True, progress=progress_bar)
+    entries = scan.load_all(folder, open_only=True, as_of=today, progress=progress_bar)
+    # Appointments' times (and, if the team allows, places and notes) are in the whole case:
+    # the open cases are read in full (a cached report record holds only dates).
+    cases = []
     for entry in entries:
-        if entry.case is None:
+        case = entry.case
+        if case is None and entry.facts is not None:
+            try:
+                case = store.read_case(entry.path).case
+            except CtiError:
+                case = None
+        if case is None:
             print("cti calendar: " + _("{path} cannot be read, so it is left out of the "
                                        "calendar: run `cti check`").format(
                 path=folder.rel(entry.path)), file=sys.stderr)
-    cases = [e.case for e in entries if e.case is not None]
+            continue
+        cases.append(case)
     events = agenda(cases, today, config=config, method=method, within=days, worker=worker)
     team = config.team.name
     title = _("{team}: appointments and deadlines").format(team=team)
