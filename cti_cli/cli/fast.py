@@ -40,9 +40,10 @@ SPECS: dict[str, Spec] = {
     ),
     "tick": Spec(
         arguments=("case", "item"),
-        options={"--date": ("day", str), "--na": ("na", str)},
-        flags={"--undo": "undo", "--no-commit": "no_commit"},
-        defaults={"day": None, "na": None, "undo": False, "no_commit": False},
+        options={"--date": ("day", str), "--na": ("na", str), "--reason": ("reason", str)},
+        flags={"--undo": "undo", "--force": "force", "--no-commit": "no_commit"},
+        defaults={"day": None, "na": None, "undo": False, "force": False, "reason": None,
+                  "no_commit": False},
     ),
 }
 _ROOT_OPTIONS = {"-C": "directory", "--dir": "directory"}
@@ -128,7 +129,8 @@ def _runner(command: str) -> Callable[..., int]:
     from cti_cli.commands.course import tick
 
     def run_tick(ctx: Any, v: dict[str, Any]) -> int:
-        return tick(ctx, v["case"], v["item"], day=v["day"], na=v["na"], undo=v["undo"])
+        return tick(ctx, v["case"], v["item"], day=v["day"], na=v["na"], undo=v["undo"],
+                    force=v["force"], reason=v["reason"])
 
     return run_tick
 
