@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cti_cli.commands.context import Ctx
+from cti_cli.locale import _
 from cti_cli.storage.store import Folder, display_path, iter_case_paths
 
 #: Hosting services outside the municipality: case data must stay on its own server.
@@ -49,10 +50,31 @@ def mode_problems(folder: Folder) -> list[Problem]:
             found.append(Problem("D101", f"{display_path(d)}/ has mode {mode:04o}: other users "
                                  "can list the cases", f"chmod 700 {display_path(d)}"))
     files = [folder.root / "cti.toml", *iter_case_paths(folder), folder.cases_dir / ".retired"]
-    loose = [(p, m) for p in files if p.is_file() and (m := _loose(p, 0o600)) is not None]
+    loose = [(p, m) for p in files if p.is_file() and not p.is_symlink()
+             and (m := _loose(p, 0o600)) is not None]
     for p, m in loose:
         found.append(Problem("D102", f"{display_path(p)} has mode {m:04o}: other users can "
                              "read it", f"chmod 600 {display_path(p)}"))
+    return found
+
+
+def copy_problems(folder: Folder) -> list[Problem]:
+    """Copied case files and in-folder symlinks: reports count each case once, but say so."""
+    from cti_cli.storage.scan import load_all
+
+    copies: list[tuple[Path, Path]] = []
+    load_all(folder, copies=copies)
+    found = []
+    for copy, kept in copies:
+        if copy.is_symlink():
+            msg = _("{file} is a link to a case file: the case is counted once, as {kept}")
+        else:
+            msg = _("{file} holds the same case id as {kept}: the case is counted once, "
+                    "as {kept}")
+        found.append(Problem("D103", msg.format(file=display_path(copy),
+                                                kept=display_path(kept)),
+                             _("remove {file} (or give it its own id)").format(
+                                 file=display_path(copy))))
     return found
 
 
@@ -165,7 +187,8 @@ def smtp_problems(folder: Folder) -> list[Problem]:
 
 def diagnose(folder: Folder) -> list[Problem]:
     """Every problem, in a fixed order: files, git, mail."""
-    return [*mode_problems(folder), *git_problems(folder), *smtp_problems(folder)]
+    return [*mode_problems(folder), *copy_problems(folder), *git_problems(folder),
+            *smtp_problems(folder)]
 
 
 def doctor(ctx: Ctx) -> int:

@@ -133,7 +133,8 @@ class ProgressBar(Protocol):
 
 
 def load_all(folder: Folder, *, open_only: bool = False, as_of: date | None = None,
-             progress: Callable[[int], ProgressBar | None] | None = None) -> list[Entry]:
+             progress: Callable[[int], ProgressBar | None] | None = None,
+             copies: list[tuple[Path, Path]] | None = None) -> list[Entry]:
     """Every case of the folder as its record, valid or not; reports skip invalid ones.
 
     `progress(total)` may give a bar for a cold read of at least PROGRESS_MIN files (the
@@ -205,10 +206,33 @@ def load_all(folder: Folder, *, open_only: bool = False, as_of: date | None = No
         with suppress(OSError):
             ensure_state_dir(folder)
             cache.save(state, new_records)
-    out = [e for e in entries if e is not None]
+    out, dropped = once_per_case([e for e in entries if e is not None])
+    if copies is not None:
+        copies.extend(dropped)
     if as_of is not None:
         out = [_as_of(e, as_of) for e in out]
     return out
+
+
+def once_per_case(entries: list[Entry]) -> tuple[list[Entry], list[tuple[Path, Path]]]:
+    """Each case once: a copied file or an in-folder symlink must not double a caseload.
+
+    Of the files holding one id, the regular file named after it is kept; the others are
+    returned as (copy, kept) pairs so `doctor` can name them (`check` already reports E201).
+    """
+    by_id: dict[str, list[Entry]] = {}
+    for e in entries:
+        if e.facts is not None:
+            by_id.setdefault(e.facts.id, []).append(e)
+    dropped: dict[Path, Path] = {}
+    for cid, group in by_id.items():
+        if len(group) < 2:
+            continue
+        keep = min(group, key=lambda e: (e.path.is_symlink(), e.path.stem != cid, e.path))
+        dropped.update((e.path, keep.path) for e in group if e is not keep)
+    if not dropped:
+        return entries, []
+    return [e for e in entries if e.path not in dropped], sorted(dropped.items())
 
 
 def _as_of(entry: Entry, day: date) -> Entry:
