@@ -15,9 +15,10 @@ from cti_cli.core.errors import UsageError
 from cti_cli.core.findings import Finding
 from cti_cli.core.rules import RuleContext, run_rules
 from cti_cli.core.settings import TeamConfig
+from cti_cli.locale import _
 from cti_cli.storage.config import CONFIG_NAME, load_config
 from cti_cli.storage.scan import Entry, load_entry
-from cti_cli.storage.store import display_path, find_root, iter_case_paths
+from cti_cli.storage.store import display_path, find_root, iter_case_paths, misnamed_case_paths
 
 
 def _folder_config(start: Path, cache: dict[Path, TeamConfig | None]) -> tuple[Path | None,
@@ -96,8 +97,18 @@ def expand(ctx: Ctx, args: list[Path]) -> list[Path]:
     return out
 
 
+def misnamed(ctx: Ctx) -> list[Finding]:
+    """E209: a case file ending in .yml/.YAML would be skipped by every command."""
+    return [Finding(display_path(p), 0, 0, "E209", "error",
+                    _("the file name does not end in .yaml: cti does not read this file"),
+                    _("rename it to {name}").format(name=p.with_suffix(".yaml").name))
+            for p in misnamed_case_paths(ctx.folder())]
+
+
 def check(ctx: Ctx, args: list[Path], *, as_json: bool, strict: bool, today: date) -> int:
     findings = collect(expand(ctx, args), today)
+    if not args:
+        findings = misnamed(ctx) + findings
     if not as_json:
         findings = [f for f in findings if f.severity != "info"]
     if as_json:

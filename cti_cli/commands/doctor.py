@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cti_cli.commands.context import Ctx
 from cti_cli.locale import _
-from cti_cli.storage.store import Folder, display_path, iter_case_paths
+from cti_cli.storage.store import Folder, display_path, iter_case_paths, misnamed_case_paths
 
 #: Hosting services outside the municipality: case data must stay on its own server.
 PUBLIC_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sr.ht",
@@ -75,6 +75,10 @@ def copy_problems(folder: Folder) -> list[Problem]:
                                                 kept=display_path(kept)),
                              _("remove {file} (or give it its own id)").format(
                                  file=display_path(copy))))
+    for path in misnamed_case_paths(folder):
+        found.append(Problem("D104", _("{file} is not read: case files end in .yaml").format(
+            file=display_path(path)), _("rename it to {name}").format(
+                name=path.with_suffix(".yaml").name)))
     return found
 
 

@@ -8,6 +8,7 @@ Codes: E0xx/E1xx reading and schema (validate.py); E2xx consistency of the file 
 and the team; E3xx/W3xx the CTI method (errors break it, warnings drift from it).
 
     E201  the case id does not match the file name (checking.py)
+    E209  a file in cases/ ends in .yml or .YAML: no command reads it (checking.py)
     E202  the case's worker is not in cti.toml          W202  a transfer names an unknown worker
     E203  phases out of order                            E204  phase start dates do not rise
     E205  `closed:` and the last phase disagree          E206  a record dated in the future

@@ -148,6 +148,16 @@ def iter_case_paths(folder: Folder) -> list[Path]:
                   if e.name.endswith(".yaml") and not e.name.startswith("."))
 
 
+def misnamed_case_paths(folder: Folder) -> list[Path]:
+    """Files in `cases/` ending in `.yml` or `.YAML`: cti reads only `.yaml`, so say so."""
+    try:
+        entries = list(os.scandir(folder.cases_dir))
+    except FileNotFoundError:
+        return []
+    return sorted(Path(e.path) for e in entries if not e.name.startswith(".")
+                  and e.name.lower().endswith((".yml", ".yaml")) and not e.name.endswith(".yaml"))
+
+
 RETIRED = ".retired"
 
 
