@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 from casefiles import minimal_case
@@ -48,3 +50,21 @@ def test_yml_files_are_reported_not_ignored(folder: Path, cti) -> None:
     doctor = cti("-C", folder, "doctor")
     assert doctor.code == 1
     assert doctor.out.count("D104 ") == 2 and "2026-002.yaml" in doctor.out
+
+
+def test_doctor_reports_leftover_tmp_and_removes_day_old_ones(folder: Path, cti) -> None:
+    cases = folder / "cases"
+    old = cases / ".2026-001.yaml.k2j3h4.tmp"
+    young = cases / ".2026-002.yaml.a1b2c3.tmp"
+    for tmp in (old, young):
+        tmp.write_text("id: 2026-0", "utf-8")
+        tmp.chmod(0o600)
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    doctor = cti("-C", folder, "doctor")
+    assert doctor.code == 1
+    assert not old.exists() and young.exists()
+    assert doctor.out.count(old.name) == 1 and doctor.out.startswith(("removed", "fjernet"))
+    assert f"D105 {young}" in doctor.out or "D105 cases/" + young.name in doctor.out
+    young.unlink()
+    assert cti("-C", folder, "doctor").code == 0

@@ -12,12 +12,19 @@ import re
 import stat
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from cti_cli.commands.context import Ctx
 from cti_cli.locale import _
-from cti_cli.storage.store import Folder, display_path, iter_case_paths, misnamed_case_paths
+from cti_cli.storage.store import (
+    Folder,
+    display_path,
+    iter_case_paths,
+    leftover_temps,
+    misnamed_case_paths,
+)
 
 #: Hosting services outside the municipality: case data must stay on its own server.
 PUBLIC_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sr.ht",
@@ -197,7 +204,17 @@ def diagnose(folder: Folder) -> list[Problem]:
 
 def doctor(ctx: Ctx) -> int:
     """Print each problem with its fix; exit 1 when there is any."""
-    problems = diagnose(ctx.folder())
+    folder = ctx.folder()
+    removed, kept = leftover_temps(folder, time.time())
+    for path in removed:
+        sys.stdout.write(_("removed {file}: a copy left by an interrupted write more than a day "
+                           "ago").format(file=display_path(path)) + "\n")
+    problems = diagnose(folder)
+    for path in kept:
+        problems.append(Problem("D105", _("{file} is a copy left by an interrupted write (or "
+                                          "one still running)").format(file=display_path(path)),
+                                _("if no cti command is running, delete it; doctor removes it "
+                                  "once it is a day old")))
     for p in problems:
         sys.stdout.write(f"{p.code} {p.message}\n  fix: {p.hint}\n")
     if not problems:

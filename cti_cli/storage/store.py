@@ -158,6 +158,32 @@ def misnamed_case_paths(folder: Folder) -> list[Path]:
                   and e.name.lower().endswith((".yml", ".yaml")) and not e.name.endswith(".yaml"))
 
 
+STALE_TMP_SECONDS = 24 * 3600  # no write takes a day: a temp file this old was left by a kill
+
+
+def leftover_temps(folder: Folder, now: float) -> tuple[list[Path], list[Path]]:
+    """`*.tmp` copies in `cases/` of interrupted writes: (removed, kept).
+
+    Those older than a day are removed (their case file is whole: writes replace it only
+    after the copy is complete); younger ones may belong to a write still running.
+    """
+    try:
+        entries = [e for e in os.scandir(folder.cases_dir) if e.name.endswith(".tmp")]
+    except FileNotFoundError:
+        return [], []
+    removed: list[Path] = []
+    kept: list[Path] = []
+    for e in sorted(entries, key=lambda e: e.name):
+        try:
+            old = now - e.stat(follow_symlinks=False).st_mtime > STALE_TMP_SECONDS
+            if old:
+                os.unlink(e.path)
+        except OSError:
+            old = False
+        (removed if old else kept).append(Path(e.path))
+    return removed, kept
+
+
 RETIRED = ".retired"
 
 
