@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 from casefiles import minimal_case
@@ -67,3 +68,27 @@ def test_closed_before_and_nothing_to_do(folder: Path, cti) -> None:
     assert result.code == 0 and "no closed case" in result.out
     bad = cti("-C", folder, "purge", "--older-than", "five years")
     assert bad.code == 2
+
+
+def test_purge_removes_cache_records_proofs_and_drafts(folder: Path, cti) -> None:
+    from cti_cli.storage import cache
+
+    _setup(folder)
+    time.sleep(2.1)  # files changed in the last 2 s are not cached (scan.RACY_NS)
+    assert cti("-C", folder, "list").code == 0  # fills .cti/cache
+    state = folder / ".cti"
+    cache.save_proof(state, "2019-001", "0" * 64, {"id": "2019-001"})
+    cache.save_proof(state, "2019-002", "0" * 64, {"id": "2019-002"})
+    drafts = state / "drafts"
+    drafts.mkdir(exist_ok=True)
+    for name in ("2019-001.yaml", "2019-001.yaml~", ".2019-001.yaml.swp", "2019-002.yaml"):
+        (drafts / name).write_text("notes: Mette\n", "utf-8")
+    records = (state / "cache" / "cases.v2").read_bytes()
+    assert b"2019-001" in records and b"2019-002" in records
+    result = cti("-C", folder, "purge", "--older-than", "5y", "--yes", "--date", "2026-01-01")
+    assert result.code == 0, result.output
+    derived = [p for p in state.rglob("*") if p.is_file()]
+    assert not [p for p in derived if b"2019-001" in p.read_bytes() or "2019-001" in p.name]
+    assert sorted(p.name for p in drafts.iterdir()) == ["2019-002.yaml"]
+    assert (state / "cache" / "proof" / "2019-002.v1").is_file()
+    assert b"2019-002" in (state / "cache" / "cases.v2").read_bytes()

@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from cti_cli.commands.context import Ctx, progress_bar
 from cti_cli.core.errors import UsageError
 from cti_cli.render import terminal as render
-from cti_cli.storage import edit, scan, store
+from cti_cli.storage import cache, edit, scan, store
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,7 @@ def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today
     edit.atomic_write(retired, old + "".join(f"{x.case_id}\n" for x in found))
     for x in found:
         x.path.unlink(missing_ok=True)
+    cache.forget(folder.state_dir, [x.case_id for x in found])
     rel = [f"{store.CASES_DIR}/{x.path.name}" for x in found]
     _commit(ctx, folder, [*(x.path for x in found), retired], len(found))
     render.line(f"deleted {len(found)} case file(s); their ids are retired in "

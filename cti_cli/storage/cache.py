@@ -155,3 +155,27 @@ def save_proof(state_dir: Path, case_id: str, sha256: str, data: dict[str, Any],
     with suppress(OSError):  # a cache that cannot be written only makes the next run slower
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         atomic.replace(target, blob, durable=False)
+
+
+DRAFTS_DIR = "drafts"  # `cti edit` keeps a draft that did not check here (state dir)
+
+
+def forget(state_dir: Path, case_ids: list[str]) -> None:
+    """Remove every derived copy of these cases: cache records, proofs, edit drafts.
+
+    A purged case must leave no copy of the citizen's data behind in `.cti` (art. 17).
+    """
+    names = {f"{cid}.yaml" for cid in case_ids}
+    records = load(state_dir)
+    if names & records.keys():
+        save(state_dir, {k: r for k, r in records.items() if k not in names})
+    for cid in case_ids:
+        with suppress(OSError):
+            _proof_path(state_dir, cid).unlink()
+    drafts = state_dir / DRAFTS_DIR
+    with suppress(OSError):
+        for e in os.scandir(drafts):
+            # the draft, the editor's backup (`name~`) and swap files (`.name.swp`)
+            if any(e.name.startswith((n, f".{n}")) for n in names):
+                with suppress(OSError):
+                    os.unlink(e.path)
