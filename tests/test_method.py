@@ -161,7 +161,7 @@ def test_domains_and_target_groups(method: Method) -> None:
     assert method.target_groups["unemployed"].transition == "job"
     assert method.target_groups["prison_release"].transition == "release"
     assert method.target_groups["homelessness"].transition == "move_in"
-    assert any("lease" in n.en for n in method.target_groups["homelessness"].notes)
+    assert method.target_groups["substance_use"].transition == "treatment"
 
 
 def test_documentation_points(method: Method) -> None:

@@ -64,6 +64,12 @@ def checklist(ctx: Ctx, ref: str, *, as_json: bool, day: str | None) -> int:
     done = sum(not s.blocking for s in states)
     render.line(f"{case.id} · {case.phase} · {method.text(method.gate(gate), lang)} "
                 f"({done}/{len(states)})", style="bold")
+    focus = method.phase(case.phase).focus if case.phase in method.phase_order() else ()
+    if focus:
+        # the phase's focus areas, one line each (cut with "…"): `cti show` has them in full
+        render.line(_("Focus of the phase"), style="bold")
+        for g in focus:
+            render.line(textwrap.shorten(f"- {method.text(g, lang)}", 78, placeholder=" …"))
     for s in states:
         mark = "x" if s.done else "-" if s.na is not None and s.conditional else " "
         when = (f" ({s.date})" if s.date else f" (na: {s.na})" if s.na is not None else "")

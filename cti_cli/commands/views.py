@@ -11,7 +11,7 @@ import textwrap
 from datetime import date
 
 from cti_cli.core.course import forced_steps, handover_meetings
-from cti_cli.core.method import Method, gate_progress, load_method
+from cti_cli.core.method import Method, Phase, gate_progress, load_method
 from cti_cli.core.model import Case
 from cti_cli.core.schedule import plan
 from cti_cli.core.timeline import build
@@ -32,6 +32,12 @@ def _cut(text: str, width: int = WIDTH) -> str:
 def _wrap(text: str, indent: str = "  ") -> list[str]:
     return textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent=indent,
                          subsequent_indent=indent) or [indent.rstrip()]
+
+
+def _item(text: str) -> list[str]:
+    """A bullet wrapped at 80 columns, its later lines under the text, not the dash."""
+    return textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent="  - ",
+                         subsequent_indent="    ")
 
 
 def _first_lines(text: str, n: int) -> list[str]:
@@ -164,30 +170,31 @@ def page(folder: Folder, case: Case, today: date) -> list[tuple[str, str | None]
         for f in steps:
             add(f"  {f.day} {f.step}: {f.reason}", "yellow")
 
-    # -- the method's guidance
-    guidance = _focus(method, case.phase, lang)
-    if guidance:
+    # -- the method's guidance: the current phase's focus areas and primary tasks, with pages
+    spec = _phase_spec(method, case.phase)
+    if spec is not None and spec.focus:
         head(_("Focus of {phase}").format(phase=phase_text))
-        for text in guidance:
-            out.extend((line, None) for line in _wrap(text, "  - ")[:1])
+        for area in spec.focus:
+            out.extend((line, None) for line in _item(f"{method.text(area, lang)} ({area.source})"))
+    if spec is not None and spec.tasks:
+        head(_("Primary tasks"))
+        for task in spec.tasks:
+            out.extend((line, None) for line in _item(f"{method.text(task, lang)} ({task.source})"))
     notes = group.notes if group else ()
     if notes:
         head(_("Notes for the target group"))
         for tg_note in notes:
-            source = getattr(tg_note, "source", None)
-            text = method.text(tg_note, lang) + (f" ({source})" if source else "")
-            out.extend((line, None) for line in _wrap(text, "  - "))
+            text = f"{method.text(tg_note, lang)} ({tg_note.source})"
+            out.extend((line, None) for line in _item(text))
     return out
 
 
-def _focus(method: Method, phase: str, lang: str) -> list[str]:
-    """The phase's focus areas from the method data, when the method has them."""
+def _phase_spec(method: Method, phase: str) -> Phase | None:
+    """The phase's method entry; None for a phase the method does not know (team override)."""
     try:
-        spec = method.phase(phase)
+        return method.phase(phase)
     except KeyError:
-        return []
-    areas = getattr(spec, "focus", ()) or ()
-    return [method.text(a, lang) for a in areas]  # type: ignore[arg-type]
+        return None
 
 
 def render_case(folder: Folder, case: Case, today: date) -> None:

@@ -78,8 +78,18 @@ class Course(_Frozen):
         return self
 
 
+class Guidance(_Texts):
+    """A focus area or primary task of a phase, quoted from the manual with where it says so."""
+
+    source: str = Field(min_length=1)
+
+
 class Phase(_Texts):
     name: str
+    focus: tuple[Guidance, ...] = ()
+    """The manual's focus areas of the phase (p.12-21): what a CTI course may not leave out."""
+    tasks: tuple[Guidance, ...] = ()
+    """The worker's primary tasks in the phase (p.12-22)."""
     gate: str | None = None
     start_third: int | None = Field(default=None, ge=0)
     weight: int | None = Field(default=None, gt=0)
@@ -149,7 +159,9 @@ class Transition(_Texts):
 
 
 class Note(_Texts):
-    pass
+    """A target group's note; a note no seed supports does not belong in the method."""
+
+    source: str = Field(min_length=1)
 
 
 class TargetGroup(_Texts):
