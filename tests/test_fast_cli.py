@@ -63,7 +63,7 @@ def test_a_plain_line_is_parsed_as_typer_would(tmp_path: Path) -> None:
                        "citizen", "--with=bror", "--", "--no-commit"]) is None  # 3 arguments
     parsed = fast.parse(["-C", str(tmp_path), "log", "X", "a note", "-m", "45", "-w",
                          "citizen", "--with=bror", "--no-commit", "--place", "hjemme"])
-    assert parsed == ("log", {"directory": tmp_path, "debug": False},
+    assert parsed == ("log", {"directory": tmp_path, "debug": False, "width": None},
                       {"case": "X", "note": "a note", "kind": "meeting", "minutes": 45,
                        "with_": ["citizen", "bror"], "place": "hjemme", "day": None,
                        "no_commit": True})

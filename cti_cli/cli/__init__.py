@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     from cti_cli.locale import choose_language, set_language
 
     set_language(choose_language(args))
+    from cti_cli.render.layout import set_width
+
+    set_width(None)  # `--width` holds for this run only (tests run many in-process)
     if args and args[0] != "--help":
         # `log` and `tick`, many times a day: a plainly valid line runs without typer
         from cti_cli.cli import fast

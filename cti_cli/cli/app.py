@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from cti_cli.commands.context import Ctx
+from cti_cli.locale import _l
 
 app = typer.Typer(
     name="cti",
@@ -49,6 +50,10 @@ def _root(
     = False,
     version: Annotated[bool, typer.Option("--version", "-V", callback=_version,
                                           is_eager=True, help="Print the version.")] = False,
+    width: Annotated[int | None, typer.Option(
+        "--width", min=20, help=_l("Lay out tables for this many columns (default: $COLUMNS, "
+                                   "the terminal's width, or no limit when piped).")
+    )] = None,
 ) -> None:
     """Critical Time Intervention courses: one YAML case file per citizen.
 
@@ -58,6 +63,9 @@ def _root(
     """
     CTX.directory = directory
     CTX.debug = debug
+    from cti_cli.render.layout import set_width
+
+    set_width(width)
 
 
 def _click_exit(exc: BaseException) -> int | None:

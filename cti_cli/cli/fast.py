@@ -46,7 +46,7 @@ SPECS: dict[str, Spec] = {
                   "no_commit": False},
     ),
 }
-_ROOT_OPTIONS = {"-C": "directory", "--dir": "directory"}
+_ROOT_OPTIONS = {"-C": "directory", "--dir": "directory", "--width": "width"}
 _ROOT_FLAGS = {"--debug": "debug"}
 
 
@@ -62,7 +62,7 @@ def _value(kind: type, text: str) -> Any:
 
 def parse(args: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
     """(command, root values, command values), or None to let typer parse `args`."""
-    root: dict[str, Any] = {"directory": None, "debug": False}
+    root: dict[str, Any] = {"directory": None, "debug": False, "width": None}
     i = 0
     while i < len(args) and _looks_like_option(args[i]):
         token = args[i]
@@ -73,9 +73,15 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
                     return None
                 i += 1
                 inline = args[i]
-            if not inline or Path(inline).is_file():  # typer reports these
+            key = _ROOT_OPTIONS[name]
+            if key == "width":
+                if not (inline.isascii() and inline.isdigit()) or int(inline) < 20:
+                    return None  # typer words the error
+                root[key] = int(inline)
+            elif not inline or Path(inline).is_file():  # typer reports these
                 return None
-            root[_ROOT_OPTIONS[name]] = Path(inline)
+            else:
+                root[key] = Path(inline)
         elif token in _ROOT_FLAGS:
             root[_ROOT_FLAGS[token]] = True
         else:
@@ -143,6 +149,8 @@ def run(args: list[str]) -> int | None:
     command, root, values = parsed
     from cti_cli.cli.policy import guarded
     from cti_cli.commands.context import Ctx
+    from cti_cli.render.layout import set_width
 
+    set_width(root["width"])
     ctx = Ctx(directory=root["directory"], debug=root["debug"], no_commit=values["no_commit"])
     return guarded(lambda: _runner(command)(ctx, values), debug=lambda: ctx.debug)

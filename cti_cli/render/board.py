@@ -1,7 +1,8 @@
 """The `cti board` table: one block per worker with the caseload line under its title.
 
 Apart from render.py so the board can change without touching the shared helpers; like
-render.py it may import rich. Columns are short so the board fits 100 columns.
+render.py it may import rich. On a narrow screen it leaves out its least important
+columns rather than cut a case id or a date (`render/layout.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ PLAIN_ROWS = 100
 _COLUMNS = ("case", "initials", "group", "phase", "week", "plan", "next", "contact",
             "checklist")
 _RIGHT = ("contact", "checklist")
+# on a narrow screen the board leaves out columns, highest number first; the case id, the
+# phase, the plan and the next deadline stay
+_DROP = {"checklist": 7, "week": 6, "group": 5, "contact": 4, "initials": 3}
+# free text that may wrap at its words; the deadline's date stays whole above its kind
+_WRAP = {"group": 6, "next": 10}
 
 _WORDS: Final[dict[str, dict[str, str]]] = {
     "da": {
@@ -110,11 +116,16 @@ def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
                                            [w[k] for k in _RIGHT])
         plain.write(lines)
         return
-    from rich.table import Table
     from rich.text import Text
 
+    from cti_cli.render import layout
     from cti_cli.render.terminal import out
 
+    columns = [layout.Col(w[key], drop=_DROP.get(key, 0), wrap=key in _WRAP,
+                          min_width=_WRAP.get(key), justify="right" if key in _RIGHT else "left")
+               for key in _COLUMNS]
+    cells = {id(row): _cells(row, w, lang) for row in board.rows}
+    keep, caps = layout.fit(columns, cells.values(), layout.width())
     console = out()
     console.print(Text(heading, style="bold"))
     for load, title, rows in blocks:
@@ -123,10 +134,8 @@ def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
         console.print(Text(load_line(load, per_fte, lang), style="red" if load.over else ""))
         if not rows:
             continue
-        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-        for key in _COLUMNS:
-            table.add_column(w[key], no_wrap=True, overflow="ellipsis",
-                             justify="right" if key in _RIGHT else "left")
+        table = layout.make_table(columns, keep, caps)
         for row in rows:
-            table.add_row(*_cells(row, w, lang), style=_style(row, board.today))
+            table.add_row(*layout.pick(cells[id(row)], keep), style=_style(row, board.today))
         console.print(table)
+    layout.print_note(console, columns, keep)

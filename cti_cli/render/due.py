@@ -15,6 +15,8 @@ COLUMNS = ("case", "initials", "kind", "due", "when", "message")
 # a municipality-wide run can list hundreds of items; rich's layout of them costs ~1 ms a
 # row, so long lists are printed as plain columns (no folding) instead
 PLAIN_ITEMS = 100
+# on a narrow screen these columns are left out, highest number first; the message wraps
+_DROP = {"initials": 3, "kind": 2, "when": 1}
 
 
 def _when(days_left: int) -> str:
@@ -54,20 +56,24 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
                  for i in rows])
         plain.write(lines)
         return
-    from rich.table import Table
     from rich.text import Text
 
+    from cti_cli.render import layout
     from cti_cli.render.terminal import out
 
+    # the message keeps room for a few words a line (and a date whole) before anything else
+    columns = [layout.Col(c, drop=_DROP.get(c, 0), wrap=c == "message", min_width=24)
+               for c in COLUMNS]
+    cells = {id(item): (item.case, item.initials, item.kind, item.due.isoformat(),
+                        _when(item.days_left), item.message) for item in items}
+    keep, caps = layout.fit(columns, cells.values(), layout.width())
     out().print(Text(heading, style="bold"))
     for worker, rows in groups.items():
-        table = Table(title=f"{titles[worker]}, {len(rows)} item(s)", title_justify="left",
-                      header_style="bold", box=None, pad_edge=False, show_edge=False)
-        for column in COLUMNS:
-            table.add_column(column, overflow="fold", no_wrap=column != "message")
+        table = layout.make_table(columns, keep, caps,
+                                  title=f"{titles[worker]}, {len(rows)} item(s)")
         for item in rows:
-            cells = (item.case, item.initials, item.kind, item.due.isoformat(),
-                     _when(item.days_left), item.message)
-            table.add_row(*map(Text, cells), style=_style(item.days_left))
+            table.add_row(*map(Text, layout.pick(cells[id(item)], keep)),
+                          style=_style(item.days_left))
         out().print()
         out().print(table)
+    layout.print_note(out(), columns, keep)

@@ -6,44 +6,64 @@ plain text. Nothing else in the package imports rich.
 
 from __future__ import annotations
 
-import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import IO, Any, cast
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from cti_cli.core.privacy import mask_cpr
+from cti_cli.render.layout import console_width
 
 # Every text shown goes through `_m`: CPR-like numbers are masked at this one boundary
 # (`show --json` is the data itself and is not masked; see README, "Security and data protection").
 _m = mask_cpr
 
-_out: Console | None = None
-_err: Console | None = None
+_consoles: dict[bool, tuple[int, Console]] = {}
+_TRAILING = re.compile(r"[ \t]+(?=\r?\n)")
 
 
-def _width() -> int | None:
-    # a fixed width when not on a terminal, so piped output and golden files are stable
-    if os.environ.get("COLUMNS"):
-        return None
-    return None if sys.stdout.isatty() else 100
+class _Trimmed:
+    """stdout or stderr as rich writes to it, without the spaces rich pads each line with.
+
+    The stream is looked up on every write, so a redirected sys.stdout (tests, `cti … | less`
+    run in-process) is followed.
+    """
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr if self._stderr else sys.stdout
+
+    def write(self, text: str) -> int:
+        return int(self.stream.write(_TRAILING.sub("", text)))
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, flush, encoding, …
+        return getattr(self.stream, name)
+
+
+def _console(stderr: bool) -> Console:
+    """One console per stream, made again when the width changed (`--width`, COLUMNS)."""
+    width = console_width()
+    known = _consoles.get(stderr)
+    if known is None or known[0] != width:
+        console = Console(file=cast(IO[str], _Trimmed(stderr)), stderr=stderr, highlight=False,
+                          width=width, soft_wrap=False)
+        known = _consoles[stderr] = (width, console)
+    return known[1]
 
 
 def out() -> Console:
-    global _out
-    if _out is None:
-        _out = Console(highlight=False, width=_width(), soft_wrap=False)
-    return _out
+    return _console(False)
 
 
 def err() -> Console:
-    global _err
-    if _err is None:
-        _err = Console(stderr=True, highlight=False, width=_width())
-    return _err
+    return _console(True)
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]],
