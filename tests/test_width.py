@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ from conftest import Result, Runner
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CASE_IDS = {p.stem for p in (EXAMPLES / "cases").glob("*.yaml")}
 WIDTHS = (60, 80, 120)
-# a cut id or date: the start of one followed by an ellipsis, or an id/date broken by a fold
-CUT = re.compile(r"\b20\d\d-[\d-]*…|…")
+# a word, id, date or number cut: an ellipsis right after it (a page may end a line " …")
+CUT = re.compile(r"\S…")
 CASE_ID = re.compile(r"\b20\d\d-\d{3}\b")
 DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 NOTE = {"da": "Ikke vist ved {w} tegns bredde:", "en": "Not shown at {w} columns:"}
@@ -105,3 +106,69 @@ def test_piped_output_without_columns_has_no_fixed_width(cti: Runner, team: Path
     # every message on one line: nothing folded at 80 or 100 columns
     assert max(map(len, lines)) > 100
     assert "(planlagt slut 2027-01-06 minus 1 måned)" in out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_list_keeps_ids_and_dates_whole(cti: Runner, team: Path, width: int,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _at(cti, monkeypatch, width, "-C", team, "list").out
+    _fits(out, width)
+    _ids_whole(out, CASE_IDS)
+    assert "2026-11-24" in out  # a last contact, whole, in every width
+    assert len(_note(out, width)) == (0 if width == 120 else 1), out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("args", [("checklist", "2026-009"), ("show", "2026-009"),
+                                  ("show", "2025-031")], ids=" ".join)
+def test_pages_fit_and_cut_only_between_words(cti: Runner, team: Path, width: int,
+                                              args: tuple[str, str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _at(cti, monkeypatch, width, "-C", team, *args, "--date", "2026-11-26").out
+    _fits(out, width)
+    _ids_whole(out, {args[1]})
+    if args[0] == "show" and args[1] == "2026-009":
+        # the plan line keeps its three dates whole, wrapped or not
+        assert {"2026-07-06", "2026-10-06", "2027-01-06"} <= set(DATE.findall(out))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_check_names_each_file_whole(cti: Runner, team: Path, width: int,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    case = team / "cases" / "2026-009.yaml"
+    case.write_text(case.read_text("utf-8").replace("worker: sara", "worker: nobody"), "utf-8")
+    result = _at(cti, monkeypatch, width, "-C", team, "check", "--date", "2026-11-26")
+    assert result.code == 1
+    # a finding is one line that starts with its place, as an editor reads it: never cut
+    first = result.out.splitlines()[0]
+    assert re.match(r".*cases/2026-009\.yaml:\d+:\d+: E202 ", first), result.out
+    assert all(line == line.rstrip() and not CUT.search(line)
+               for line in result.output.splitlines())
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_history_and_purge_fit(cti: Runner, team: Path, width: int,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "the example folder"]):
+        subprocess.run(["git", *args], cwd=team, check=True)
+    assert cti("-C", team, "log", "2026-009", "Telefon om mødet 3/12", "--date",
+               "2026-11-25").code == 0
+    history = _at(cti, monkeypatch, width, "-C", team, "history", "2026-009").out
+    _fits(history, width)
+    assert len(re.findall(r"\b20\d\d-\d\d-\d\d \d\d:\d\d\b", history)) == 2, history
+    assert len(re.findall(r"\b[0-9a-f]{8}\b", history)) == 2, history  # commits, whole
+    purge = _at(cti, monkeypatch, width, "-C", team, "purge", "--older-than", "1m",
+                "--dry-run", "--date", "2026-11-26").out
+    _fits(purge, width)
+    _ids_whole(purge, {"2025-031", "2026-003"})
+    assert "2026-10-12" in purge and "2026-07-20" in purge
+
+
+def test_width_is_a_global_option_of_the_fast_path_too(cti: Runner, team: Path) -> None:
+    from cti_cli.cli import fast
+
+    parsed = fast.parse(["--width", "60", "-C", str(team), "log", "2026-009", "note"])
+    assert parsed is not None and parsed[1]["width"] == 60
+    assert fast.parse(["--width", "5", "log", "2026-009", "note"]) is None  # typer refuses it
+    refused = cti("--width", "5", "-C", team, "board")
+    assert refused.code == 2 and "--width" in refused.err

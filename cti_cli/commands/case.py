@@ -156,9 +156,15 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
         plain.table(title, columns, cells, ["contacts"])
     else:
         from cti_cli.render import terminal as render
+        from cti_cli.render.layout import Col
 
+        # a narrow screen leaves out the counts and dates first, never the case or its phase
+        drop = {"contacts": 6, "since": 5, "group": 4, "worker": 3, "last contact": 2,
+                "initials": 1}
+        fitted = [Col(c, drop=drop.get(c, 0), wrap=c == "group", min_width=8,
+                      justify="right" if c == "contacts" else "left") for c in columns]
         if rows:
-            render.print_table(title, columns, cells, justify_right=["contacts"])
+            render.print_table(title, fitted, cells)
         else:
             render.line("no cases")
     if bad:

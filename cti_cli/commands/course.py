@@ -20,6 +20,7 @@ from cti_cli.core.method import Method, load_method
 from cti_cli.core.model import DOMAINS, Case
 from cti_cli.locale import _
 from cti_cli.render import terminal as render
+from cti_cli.render.layout import page_width
 from cti_cli.storage import append, edit, store
 from cti_cli.storage.edit import Editor
 from cti_cli.storage.store import Folder
@@ -62,28 +63,40 @@ def checklist(ctx: Ctx, ref: str, *, as_json: bool, day: str | None) -> int:
         render.line(f"{case.id}: closed {case.closed.date if case.closed else ''}".rstrip())
         return 0
     done = sum(not s.blocking for s in states)
-    render.line(f"{case.id} · {case.phase} · {method.text(method.gate(gate), lang)} "
-                f"({done}/{len(states)})", style="bold")
+    width = page_width()
+
+    def wrapped(text: str, indent: str = "", more: str = "  ") -> list[str]:
+        # between words only: a date, an id or a count is never split over two lines
+        return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=more,
+                             break_on_hyphens=False) or [""]
+
+    for line in wrapped(f"{case.id} · {case.phase} · {method.text(method.gate(gate), lang)} "
+                        f"({done}/{len(states)})"):
+        render.line(line, style="bold")
     focus = method.phase(case.phase).focus if case.phase in method.phase_order() else ()
     if focus:
         # the phase's focus areas, one line each (cut with "…"): `cti show` has them in full
         render.line(_("Focus of the phase"), style="bold")
         for g in focus:
-            render.line(textwrap.shorten(f"- {method.text(g, lang)}", 78, placeholder=" …"))
+            render.line(textwrap.shorten(f"- {method.text(g, lang)}", width - 2,
+                                         placeholder=" …"))
     for s in states:
         mark = "x" if s.done else "-" if s.na is not None and s.conditional else " "
         when = (f" ({s.date})" if s.date else f" (na: {s.na})" if s.na is not None else "")
         cond = " [betinget]" if s.conditional and lang == "da" else (
             " [conditional]" if s.conditional else "")
-        render.line(f"[{mark}] {s.id}{cond}{when}")
+        for line in wrapped(f"[{mark}] {s.id}{cond}{when}", more="    "):
+            render.line(line)
         text = s.text_da if lang == "da" else s.text_en
-        for line in textwrap.wrap(text, 76, initial_indent="    ", subsequent_indent="    "):
+        for line in textwrap.wrap(text, width - 4, initial_indent="    ",
+                                  subsequent_indent="    "):
             render.line(line, style="dim")
     problems = [p for p in course.advance_problems(
         method, case, today, lang, _folder.config.team.course_months)
                 if not p.startswith(tuple(f"  {s.id}:" for s in states))]
     for p in problems:
-        render.line(p.strip(), style="yellow")
+        for line in wrapped(p.strip()):
+            render.line(line, style="yellow")
     if any(s.id == "needs_assessed" and not s.done for s in states):
         missing = [d for d in method.domains_for(case.target_group)
                    if d not in case.assessment]

@@ -79,8 +79,10 @@ def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today
     if not found:
         render.line(f"no closed case closed before {cutoff}")
         return 0
+    from cti_cli.render.layout import Col
+
     render.print_table(f"{len(found)} closed case(s) closed before {cutoff}",
-                       ["case", "closed"], [[x.case_id, x.closed] for x in found])
+                       [Col("case"), Col("closed")], [[x.case_id, x.closed] for x in found])
     if dry_run:
         return 0
     if not yes:

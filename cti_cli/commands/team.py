@@ -301,7 +301,12 @@ def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
         rows.append((e.date.strftime("%Y-%m-%d %H:%M"), e.author, what, e.sha[:8]))
     columns = (("når", "hvem", "hvad", "commit") if folder.config.team.language == "da"
                else ("when", "who", "what", "commit"))
-    render.print_table(f"{path.stem}", columns, rows)
+    from cti_cli.render.layout import Col
+
+    # when, what and the commit are kept; a narrow screen leaves out who before the commit
+    fitted = [Col(columns[0]), Col(columns[1], drop=2, wrap=True, min_width=8),
+              Col(columns[2], wrap=True, min_width=20), Col(columns[3], drop=1)]
+    render.print_table(f"{path.stem}", fitted, rows)
     return EXIT_OK
 
 

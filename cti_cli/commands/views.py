@@ -1,4 +1,5 @@
-"""`cti show`: the page a worker opens before a meeting, in the team's language, 80 columns.
+"""`cti show`: the page a worker opens before a meeting, in the team's language, 80 columns
+(or the screen's width when narrower).
 
 Phase and week, the next deadlines, goals and open actions, the plan's first lines, the
 network with the anchor, the last contacts, the handover, forced steps, the phase's focus and
@@ -17,6 +18,7 @@ from cti_cli.core.schedule import plan
 from cti_cli.core.timeline import build
 from cti_cli.locale import _
 from cti_cli.render import terminal as render
+from cti_cli.render.layout import page_width
 from cti_cli.render.timeline import deadline_text
 from cti_cli.storage.store import Folder
 
@@ -25,33 +27,42 @@ PLAN_LINES = 3
 
 
 def _cut(text: str, width: int = WIDTH) -> str:
-    """One line of at most `width` characters; a cut is marked with "…", never silent."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """One line of at most `width` characters, cut between words and marked " …" (a date or
+    a number is never cut in two)."""
+    if len(text) <= width:
+        return text
+    room = text[: width - 1]
+    head = room.rpartition(" ")[0].rstrip()
+    return (head if head.strip() else room[: width - 2]) + " …"
 
 
-def _wrap(text: str, indent: str = "  ") -> list[str]:
-    return textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent=indent,
-                         subsequent_indent=indent) or [indent.rstrip()]
+def _wrap(text: str, indent: str = "  ", width: int = WIDTH, more: str | None = None) -> list[str]:
+    """`text` wrapped between words; later lines indented by `more` (default `indent`)."""
+    return textwrap.wrap(" ".join(text.split()), width, initial_indent=indent,
+                         subsequent_indent=indent if more is None else more,
+                         break_on_hyphens=False) or [indent.rstrip()]
 
 
-def _item(text: str) -> list[str]:
-    """A bullet wrapped at 80 columns, its later lines under the text, not the dash."""
-    return textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent="  - ",
-                         subsequent_indent="    ")
+def _item(text: str, width: int = WIDTH) -> list[str]:
+    """A bullet wrapped at the page's width, its later lines under the text, not the dash."""
+    return _wrap(text, "  - ", width, "    ")
 
 
-def _first_lines(text: str, n: int) -> list[str]:
-    """The first `n` lines of a text (wrapped at 80), with "…" when there is more."""
+def _first_lines(text: str, n: int, width: int = WIDTH) -> list[str]:
+    """The first `n` lines of a text (wrapped at the page's width), with "…" when there is
+    more."""
     lines: list[str] = []
     for raw in text.strip().splitlines():
-        lines += _wrap(raw) if raw.strip() else []
+        lines += _wrap(raw, width=width) if raw.strip() else []
     if len(lines) > n:
-        return [*lines[: n - 1], _cut(lines[n - 1][: WIDTH - 2] + " …")]
+        return [*lines[: n - 1], _cut(lines[n - 1] + " …", width)]
     return lines
 
 
-def page(folder: Folder, case: Case, today: date) -> list[tuple[str, str | None]]:
-    """The lines of the page with their style; pure apart from reading the method."""
+def page(folder: Folder, case: Case, today: date,
+         width: int = WIDTH) -> list[tuple[str, str | None]]:
+    """The lines of the page with their style, none wider than `width`; pure apart from
+    reading the method."""
     method = load_method(folder.root / "method.yaml")
     lang = folder.config.team.language
     months = folder.config.team.course_months
@@ -59,10 +70,16 @@ def page(folder: Folder, case: Case, today: date) -> list[tuple[str, str | None]
 
     def head(text: str) -> None:
         out.append(("", None))
-        out.append((_cut(text), "bold"))
+        add(text, "bold")
 
-    def add(text: str, style: str | None = None) -> None:
-        out.append((_cut(text), style))
+    def add(text: str, style: str | None = None, *, cut: bool = False) -> None:
+        """A line of the page; too long, it wraps under itself, or is cut between words
+        when one line each is the point (contacts, deadlines)."""
+        if cut:
+            out.append((_cut(text, width), style))
+            return
+        indent = text[: len(text) - len(text.lstrip())]
+        out.extend((line, style) for line in _wrap(text, indent, width, indent + "  "))
 
     group = method.target_groups.get(case.target_group)
     add(_("Case {case} · {initials} · {worker}").format(
@@ -87,7 +104,7 @@ def page(folder: Folder, case: Case, today: date) -> list[tuple[str, str | None]
             reason=closed.reason if closed else "?"), "bold")
         if closed is not None and closed.reason in method.ends:
             out.extend((line, None) for line in _wrap(method.text(method.ends[closed.reason],
-                                                                  lang)))
+                                                                  lang), width=width))
         if closed is not None and closed.to_municipality:
             add("  " + _("moved to {m}; handed over to {who}").format(
                 m=closed.to_municipality, who=closed.handover_to or "—"))
@@ -102,7 +119,7 @@ def page(folder: Folder, case: Case, today: date) -> list[tuple[str, str | None]
         deadlines = [d for d in build(case, method, today, months).deadlines if d.days >= 0]
         head(_("Next deadlines"))
         for d in deadlines[:3]:
-            add(deadline_text(d, lang))
+            add(deadline_text(d, lang), cut=True)
         if not deadlines:
             add("  " + _("none"))
         gate_id = method.phase(case.phase).gate
@@ -128,7 +145,7 @@ def page(folder: Folder, case: Case, today: date) -> list[tuple[str, str | None]
         add("  " + _("none yet (`cti goal add`)"))
     if case.plan:
         head(_("Long-term plan"))
-        out.extend((line, None) for line in _first_lines(case.plan, PLAN_LINES))
+        out.extend((line, None) for line in _first_lines(case.plan, PLAN_LINES, width))
 
     # -- network and contacts
     head(_("Network"))
@@ -142,7 +159,7 @@ def page(folder: Folder, case: Case, today: date) -> list[tuple[str, str | None]
     for c in sorted(case.contacts, key=lambda c: c.date)[-5:]:
         minutes = f" {c.minutes} min" if c.minutes is not None else ""
         note = f" · {' '.join(c.note.split())}" if c.note else ""
-        add(f"  {c.date} {c.kind}{minutes}{note}")
+        add(f"  {c.date} {c.kind}{minutes}{note}", cut=True)
 
     # -- handover
     if case.phase in ("phase3", "closed") or case.handover is not None:
@@ -152,7 +169,8 @@ def page(folder: Folder, case: Case, today: date) -> list[tuple[str, str | None]
             days=", ".join(str(d) for d in days) if days else _("none yet")))
         plan_text = case.handover.plan if case.handover else None
         add("  " + _("plan: {first}").format(
-            first=_first_lines(plan_text, 1)[0].strip() if plan_text else _("none yet")))
+            first=_first_lines(plan_text, 1, width - 8)[0].strip() if plan_text
+            else _("none yet")))
         follow = case.handover.follow_on if case.handover else None
         if follow is None:
             add("  " + _("follow-on: not answered yet (`cti handover follow-on`)"))
@@ -175,17 +193,19 @@ def page(folder: Folder, case: Case, today: date) -> list[tuple[str, str | None]
     if spec is not None and spec.focus:
         head(_("Focus of {phase}").format(phase=phase_text))
         for area in spec.focus:
-            out.extend((line, None) for line in _item(f"{method.text(area, lang)} ({area.source})"))
+            out.extend((line, None)
+                       for line in _item(f"{method.text(area, lang)} ({area.source})", width))
     if spec is not None and spec.tasks:
         head(_("Primary tasks"))
         for task in spec.tasks:
-            out.extend((line, None) for line in _item(f"{method.text(task, lang)} ({task.source})"))
+            out.extend((line, None)
+                       for line in _item(f"{method.text(task, lang)} ({task.source})", width))
     notes = group.notes if group else ()
     if notes:
         head(_("Notes for the target group"))
         for tg_note in notes:
             text = f"{method.text(tg_note, lang)} ({tg_note.source})"
-            out.extend((line, None) for line in _item(text))
+            out.extend((line, None) for line in _item(text, width))
     return out
 
 
@@ -198,5 +218,5 @@ def _phase_spec(method: Method, phase: str) -> Phase | None:
 
 
 def render_case(folder: Folder, case: Case, today: date) -> None:
-    for text, style in page(folder, case, today):
+    for text, style in page(folder, case, today, page_width(WIDTH)):
         render.line(text, style=style)

@@ -69,11 +69,11 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
     keep, caps = layout.fit(columns, cells.values(), layout.width())
     out().print(Text(heading, style="bold"))
     for worker, rows in groups.items():
-        table = layout.make_table(columns, keep, caps,
-                                  title=f"{titles[worker]}, {len(rows)} item(s)")
+        table = layout.make_table(columns, keep, caps)
         for item in rows:
             table.add_row(*map(Text, layout.pick(cells[id(item)], keep)),
                           style=_style(item.days_left))
         out().print()
+        out().print(layout.title_line(f"{titles[worker]}, {len(rows)} item(s)"))
         out().print(table)
     layout.print_note(out(), columns, keep)

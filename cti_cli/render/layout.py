@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 UNLIMITED = 10_000
 # the gap between two columns of our tables (box=None, padding (0, 1), no edge padding)
 GAP = 2
+# a wrapping column is left out rather than break a word up to this long (a longer one folds)
+LONG_WORD = 20
 
 _override: dict[str, int | None] = {"width": None}
 
@@ -55,6 +57,12 @@ def width() -> int | None:
 def console_width() -> int:
     """The width to give rich's Console."""
     return width() or UNLIMITED
+
+
+def page_width(cap: int = 80) -> int:
+    """The width of a page of text (`show`, `checklist`): `cap` columns, or the screen's
+    width when it is narrower."""
+    return min(width() or cap, cap)
 
 
 @dataclass(frozen=True)
@@ -90,10 +98,11 @@ def _longest_word(value: Any) -> int:
 
 def _floor(col: Col, cells: Sequence[Any]) -> int:
     """The narrowest `col` can be: a whole column is as wide as its header and widest cell;
-    a wrapping one as its longest header word or `min_width`."""
+    a wrapping one as its longest word (up to `LONG_WORD`) or `min_width`."""
     if not col.wrap:
         return _natural(col, cells)
-    return max(_longest_word(col.header), col.min_width or 1)
+    words = max([_longest_word(col.header), *(_longest_word(c) for c in cells)])
+    return max(min(words, LONG_WORD), col.min_width or 1)
 
 
 def _natural(col: Col, cells: Sequence[Any]) -> int:
@@ -148,13 +157,15 @@ def left_out_note(headers: Sequence[str], limit: int | None) -> str | None:
                                                                 columns=", ".join(headers))
 
 
-def make_table(columns: Sequence[Col], keep: Sequence[int], caps: Sequence[int | None],
-               *, title: str | None = None) -> Table:
-    """An empty rich table with the kept columns; add rows with `pick(row, keep)`."""
+def make_table(columns: Sequence[Col], keep: Sequence[int],
+               caps: Sequence[int | None]) -> Table:
+    """An empty rich table with the kept columns; add rows with `pick(row, keep)`.
+
+    No title: rich wraps a title to the table's width, which can be narrower than the title;
+    print it as a line of its own above the table (`title_line`)."""
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", header_style="bold", box=None,
-                  pad_edge=False, show_edge=False)
+    table = Table(header_style="bold", box=None, pad_edge=False, show_edge=False)
     for i in keep:
         col = columns[i]
         table.add_column(col.header, justify=col.justify, no_wrap=not col.wrap,
@@ -171,6 +182,13 @@ def print_note(console: Any, columns: Sequence[Col], keep: Sequence[int]) -> Non
     if note:
         console.print()
         console.print(Text(note, style="dim"))
+
+
+def title_line(text: str) -> Any:
+    """A table's title as a line of its own, wrapped (if at all) to the screen."""
+    from rich.text import Text
+
+    return Text(text, style="italic")
 
 
 def pick(row: Sequence[Any], keep: Sequence[int]) -> list[Any]:

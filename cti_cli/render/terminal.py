@@ -11,12 +11,13 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import IO, Any, cast
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from cti_cli.core.privacy import mask_cpr
-from cti_cli.render.layout import console_width
+from cti_cli.render import layout
+from cti_cli.render.layout import Col, console_width
 
 # Every text shown goes through `_m`: CPR-like numbers are masked at this one boundary
 # (`show --json` is the data itself and is not masked; see README, "Security and data protection").
@@ -66,35 +67,67 @@ def err() -> Console:
     return _console(True)
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-          *, justify_right: Iterable[str] = ()) -> Table:
+def table(title: str | None, columns: Sequence[str | Col], rows: Iterable[Sequence[Any]],
+          *, justify_right: Iterable[str] = ()) -> RenderableType:
+    """A table of texts. Plain header strings fold every column as rich does; `Col`s fit the
+    screen (`layout.fit`): ids, dates and numbers whole, the least important left out."""
+    return _fitted(title, columns, rows, justify_right)[0]
+
+
+def _fitted(title: str | None, columns: Sequence[str | Col], rows: Iterable[Sequence[Any]],
+            justify_right: Iterable[str] = ()) -> tuple[RenderableType, list[str]]:
+    """The table and the headers of the columns it left out. A fitted table's title is a
+    line of its own above it: rich would wrap it to the table's width."""
+    # Text, not str: a note with [brackets] must not be read as rich markup
+    cells = [[Text("" if v is None else _m(str(v))) for v in row] for row in rows]
+    title = _m(title) if title else title
+    if any(isinstance(c, Col) for c in columns):
+        cols = [c if isinstance(c, Col) else Col(c) for c in columns]
+        keep, caps = layout.fit(cols, cells, layout.width())
+        fitted = layout.make_table(cols, keep, caps)
+        for row in cells:
+            fitted.add_row(*layout.pick(row, keep))
+        dropped = layout.dropped(cols, keep)
+        if title:
+            return Group(layout.title_line(title), fitted), dropped
+        return fitted, dropped
     right = set(justify_right)
-    t = Table(title=_m(title) if title else title, title_justify="left", header_style="bold",
+    t = Table(title=title, title_justify="left", header_style="bold",
               box=None, pad_edge=False, show_edge=False)
     for c in columns:
+        assert isinstance(c, str)
         t.add_column(c, justify="right" if c in right else "left", overflow="fold")
-    for row in rows:
-        # Text, not str: a note with [brackets] must not be read as rich markup
-        t.add_row(*[Text("" if v is None else _m(str(v))) for v in row])
-    return t
+    for cell_row in cells:
+        t.add_row(*cell_row)
+    return t, []
 
 
-def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+def print_table(title: str | None, columns: Sequence[str | Col], rows: Iterable[Sequence[Any]],
                 *, justify_right: Iterable[str] = (), plain_above: int | None = None) -> None:
+    """Print a table (see `table`), and under it which columns a narrow screen left out."""
     rows = list(rows)
     if plain_above is not None and len(rows) > plain_above:
         plain_table(title, columns, rows, justify_right)
         return
-    out().print(table(title, columns, rows, justify_right=justify_right))
+    t, dropped = _fitted(title, columns, rows, justify_right)
+    out().print(t)
+    note = layout.left_out_note(dropped, layout.width())
+    if note:
+        out().print()
+        out().print(Text(note, style="dim"))
 
 
-def plain_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-                justify_right: Iterable[str] = ()) -> None:
+def plain_table(title: str | None, columns: Sequence[str | Col],
+                rows: Sequence[Sequence[Any]], justify_right: Iterable[str] = ()) -> None:
     """Aligned columns without rich's layout engine, for thousands of rows."""
     from cti_cli.render import plain
 
-    out().file.write("".join(_m(x) + "\n" for x in plain.table_lines(title, columns, rows,
-                                                                      justify_right)))
+    right = [*justify_right, *(c.header for c in columns
+                               if isinstance(c, Col) and c.justify == "right")]
+    headers = [c.header if isinstance(c, Col) else c for c in columns]
+
+    out().file.write("".join(_m(x) + "\n" for x in plain.table_lines(title, headers, rows,
+                                                                      right)))
 
 
 def line(text: str = "", style: str | None = None) -> None:
