@@ -172,3 +172,27 @@ def test_width_is_a_global_option_of_the_fast_path_too(cti: Runner, team: Path) 
     assert fast.parse(["--width", "5", "log", "2026-009", "note"]) is None  # typer refuses it
     refused = cti("--width", "5", "-C", team, "board")
     assert refused.code == 2 and "--width" in refused.err
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_long_lists_in_plain_columns_leave_out_columns_too(cti: Runner, team: Path, width: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # a region's hundreds of rows are printed without rich; the threshold is lowered so the
+    # example folder takes that path
+    monkeypatch.setattr("cti_cli.render.board.PLAIN_ROWS", 0)
+    monkeypatch.setattr("cti_cli.render.due.PLAIN_ITEMS", 0)
+    monkeypatch.setattr("cti_cli.commands.case.PLAIN_ROWS", 0)
+    board = _at(cti, monkeypatch, width, "-C", team, "board", "--date", "2026-11-26").out
+    _fits(board, width)
+    _ids_whole(board, {"2026-006", "2026-021"})
+    assert len(_note(board, width)) == (0 if width == 120 else 1), board
+    listed = _at(cti, monkeypatch, width, "-C", team, "list").out
+    _fits(listed, width)
+    _ids_whole(listed, CASE_IDS)
+    due = _at(cti, monkeypatch, width, "-C", team, "due", "--date", "2026-11-26").out
+    _ids_whole(due, {"2026-006", "2026-009", "2026-012", "2026-015"})
+    # plain columns wrap nothing: only the message, the last column, runs past the width
+    for line in due.splitlines():
+        assert line == line.rstrip() and not CUT.search(line)
+        if len(line) > width:
+            assert re.match(r"20\d\d-\d{3}  .*20\d\d-\d\d-\d\d ", line), line

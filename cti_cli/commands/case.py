@@ -150,23 +150,27 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
               r["phase_start"], r["contacts"], r["last_contact"] or "-"] for r in rows]
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif len(rows) > PLAIN_ROWS:  # a long list needs no rich: plain columns
-        from cti_cli.render import plain
-
-        plain.table(title, columns, cells, ["contacts"])
     else:
-        from cti_cli.render import terminal as render
-        from cti_cli.render.layout import Col
+        from cti_cli.render import layout
 
         # a narrow screen leaves out the counts and dates first, never the case or its phase
         drop = {"contacts": 6, "since": 5, "group": 4, "worker": 3, "last contact": 2,
                 "initials": 1}
-        fitted = [Col(c, drop=drop.get(c, 0), wrap=c == "group", min_width=8,
-                      justify="right" if c == "contacts" else "left") for c in columns]
-        if rows:
-            render.print_table(title, fitted, cells)
+        fitted = [layout.Col(c, drop=drop.get(c, 0), wrap=c == "group", min_width=8,
+                             justify="right" if c == "contacts" else "left") for c in columns]
+        if len(rows) > PLAIN_ROWS:  # a long list needs no rich: plain columns
+            from cti_cli.render import plain
+
+            keep, _caps = layout.fit(fitted, cells, layout.width(), plain=True)
+            plain.write(layout.plain_lines(title, fitted, keep, cells)
+                        + layout.note_lines(fitted, keep))
         else:
-            render.line("no cases")
+            from cti_cli.render import terminal as render
+
+            if rows:
+                render.print_table(title, fitted, cells)
+            else:
+                render.line("no cases")
     if bad:
         from cti_cli.render import terminal as render
 

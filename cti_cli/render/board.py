@@ -104,27 +104,27 @@ def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
     for load in board.workers:
         title = f"{load.worker} ({load.name})" if load.name != load.worker else load.worker
         blocks.append((load, title, board.rows_of(load.worker)))
-    if len(board.rows) > PLAIN_ROWS:
-        from cti_cli.render import plain
-
-        lines = [heading]
-        for load, title, rows in blocks:
-            lines += ["", title, load_line(load, per_fte, lang)]
-            if rows:
-                lines += plain.table_lines(None, [w[k] for k in _COLUMNS],
-                                           [_cells(r, w, lang) for r in rows],
-                                           [w[k] for k in _RIGHT])
-        plain.write(lines)
-        return
-    from rich.text import Text
-
     from cti_cli.render import layout
-    from cti_cli.render.terminal import out
 
     columns = [layout.Col(w[key], drop=_DROP.get(key, 0), wrap=key in _WRAP,
                           min_width=_WRAP.get(key), justify="right" if key in _RIGHT else "left")
                for key in _COLUMNS]
     cells = {id(row): _cells(row, w, lang) for row in board.rows}
+    if len(board.rows) > PLAIN_ROWS:
+        from cti_cli.render import plain
+
+        keep, _caps = layout.fit(columns, cells.values(), layout.width(), plain=True)
+        lines = [heading]
+        for load, title, rows in blocks:
+            lines += ["", title, load_line(load, per_fte, lang)]
+            if rows:
+                lines += layout.plain_lines(None, columns, keep, [cells[id(r)] for r in rows])
+        plain.write(lines + layout.note_lines(columns, keep))
+        return
+    from rich.text import Text
+
+    from cti_cli.render.terminal import out
+
     keep, caps = layout.fit(columns, cells.values(), layout.width())
     console = out()
     console.print(Text(heading, style="bold"))

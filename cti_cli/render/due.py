@@ -44,28 +44,28 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
     for worker in groups:
         name = worker_name(worker)
         titles[worker] = f"{worker} ({name})" if name != worker else worker
-    if len(items) > PLAIN_ITEMS:  # no rich at all: neither its import nor its layout
-        from cti_cli.render import plain
-
-        lines = [heading]
-        for worker, rows in groups.items():
-            lines.append("")
-            lines += plain.table_lines(
-                f"{titles[worker]}, {len(rows)} item(s)", COLUMNS,
-                [(i.case, i.initials, i.kind, i.due.isoformat(), _when(i.days_left), i.message)
-                 for i in rows])
-        plain.write(lines)
-        return
-    from rich.text import Text
-
     from cti_cli.render import layout
-    from cti_cli.render.terminal import out
 
     # the message keeps room for a few words a line (and a date whole) before anything else
     columns = [layout.Col(c, drop=_DROP.get(c, 0), wrap=c == "message", min_width=24)
                for c in COLUMNS]
     cells = {id(item): (item.case, item.initials, item.kind, item.due.isoformat(),
                         _when(item.days_left), item.message) for item in items}
+    if len(items) > PLAIN_ITEMS:  # no rich at all: neither its import nor its layout
+        from cti_cli.render import plain
+
+        keep, _caps = layout.fit(columns, cells.values(), layout.width(), plain=True)
+        lines = [heading]
+        for worker, rows in groups.items():
+            lines.append("")
+            lines += layout.plain_lines(f"{titles[worker]}, {len(rows)} item(s)", columns,
+                                        keep, [cells[id(i)] for i in rows])
+        plain.write(lines + layout.note_lines(columns, keep))
+        return
+    from rich.text import Text
+
+    from cti_cli.render.terminal import out
+
     keep, caps = layout.fit(columns, cells.values(), layout.width())
     out().print(Text(heading, style="bold"))
     for worker, rows in groups.items():

@@ -82,18 +82,24 @@ class Col:
     min_width: int | None = None
 
 
-def _len(value: Any) -> int:
-    from rich.cells import cell_len
+def _cells_of(text: str) -> int:
+    # rich counts wide characters as two cells; the plain path (no rich imported, for its
+    # speed) counts characters, as its own columns do
+    if "rich" in sys.modules:
+        from rich.cells import cell_len
 
+        return cell_len(text)
+    return len(text)
+
+
+def _len(value: Any) -> int:
     text = "" if value is None else getattr(value, "plain", value)
-    return max((cell_len(line) for line in str(text).split("\n")), default=0)
+    return max((_cells_of(line) for line in str(text).split("\n")), default=0)
 
 
 def _longest_word(value: Any) -> int:
-    from rich.cells import cell_len
-
     text = "" if value is None else str(getattr(value, "plain", value))
-    return max((cell_len(w) for w in text.split()), default=0)
+    return max((_cells_of(w) for w in text.split()), default=0)
 
 
 def _floor(col: Col, cells: Sequence[Any]) -> int:
@@ -110,17 +116,22 @@ def _natural(col: Col, cells: Sequence[Any]) -> int:
 
 
 def fit(columns: Sequence[Col], rows: Iterable[Sequence[Any]],
-        limit: int | None) -> tuple[list[int], list[int | None]]:
+        limit: int | None, *, plain: bool = False) -> tuple[list[int], list[int | None]]:
     """Which columns to keep (their indexes) and the widest each wrapping column may be.
 
     Columns are left out, highest `drop` first, until the narrowest layout fits `limit`;
     then the room left is shared among the wrapping columns, none below its floor. The
     widths go to rich as `Column.max_width`, so rich never has to squeeze a whole column.
+    `plain`: for `plain.table_lines`, which wraps nothing; a wrapping column counts at its
+    floor and runs on past the width (free text last, so no other column moves).
     """
     rows = list(rows)
     cells = [[row[i] for row in rows] for i in range(len(columns))]
     floors = [_floor(c, cells[i]) for i, c in enumerate(columns)]
     naturals = [max(_natural(c, cells[i]), floors[i]) for i, c in enumerate(columns)]
+    if plain:  # only a last column of free text may run on; the others are as wide as they are
+        floors = [floors[i] if c.wrap and i == len(columns) - 1 else naturals[i]
+                  for i, c in enumerate(columns)]
     keep = list(range(len(columns)))
     order = sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop)
 
@@ -133,7 +144,7 @@ def fit(columns: Sequence[Col], rows: Iterable[Sequence[Any]],
                 break
             keep.remove(i)
     caps: list[int | None] = [None] * len(columns)
-    if limit is None:
+    if limit is None or plain:
         return keep, caps
     fixed = sum(naturals[i] for i in keep if not columns[i].wrap) + GAP * (len(keep) - 1)
     wrapping = [i for i in keep if columns[i].wrap]
@@ -172,6 +183,28 @@ def make_table(columns: Sequence[Col], keep: Sequence[int],
                          overflow="fold", max_width=caps[i],
                          min_width=col.min_width if col.wrap else None)
     return table
+
+
+def plain_lines(title: str | None, columns: Sequence[Col], keep: Sequence[int],
+                rows: Iterable[Sequence[Any]]) -> list[str]:
+    """The kept columns as plain aligned lines (`plain.table_lines`, no rich)."""
+    from cti_cli.render import plain
+
+    kept = [columns[i] for i in keep]
+    return plain.table_lines(title, [c.header for c in kept], [pick(r, keep) for r in rows],
+                             [c.header for c in kept if c.justify == "right"])
+
+
+def note_lines(columns: Sequence[Col], keep: Sequence[int]) -> list[str]:
+    """The left-out note as plain lines (a blank one first), or none."""
+    limit = width()
+    note = left_out_note(dropped(columns, keep), limit)
+    if not note:
+        return []
+    import textwrap
+
+    # wrapped as rich wraps the note under a rich table
+    return ["", *textwrap.wrap(note, limit or len(note), break_on_hyphens=False)]
 
 
 def print_note(console: Any, columns: Sequence[Col], keep: Sequence[int]) -> None:
