@@ -7,44 +7,37 @@ from typing import Annotated
 import typer
 
 from cti_cli.cli.app import CTX, NoCommit, app
+from cti_cli.locale import _l, help_text
 
 
-@app.command()
+@app.command(help=help_text(  # type: ignore[arg-type]  # lazy: translated per run
+    "Check this folder's setup for risks to case data: file modes (0600/0700), the git merge "
+    "driver, remotes on public hosts, mail without TLS. Exit 1 when something is wrong.",
+    "cti doctor"))
 def doctor() -> int:
-    """Check this folder's setup for risks to case data: file modes (0600/0700), the git
-    merge driver, remotes on public hosts, mail without TLS. Exit 1 when something is wrong.
-
-    \b
-    Example:
-      cti doctor
-    """
     from cti_cli.commands.doctor import doctor as run
 
     return run(CTX)
 
 
-@app.command()
+@app.command(help=help_text(  # type: ignore[arg-type]  # lazy: translated per run
+    "Delete closed cases past the retention period; their ids are never reused. Prints how to "
+    "remove them from git history too.",
+    "cti purge --dry-run",
+    "cti purge --older-than 5y --yes"))
 def purge(
     closed_before: Annotated[str | None, typer.Option(
-        "--closed-before", help="Remove cases closed before this date (YYYY-MM-DD).")] = None,
+        "--closed-before", help=_l("Remove cases closed before this date (YYYY-MM-DD)."))] = None,
     older_than: Annotated[str | None, typer.Option(
-        "--older-than", help="Remove cases closed longer ago than this, e.g. 5y or 18m "
-        "(default: [team] retention_years).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list them.")] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+        "--older-than", help=_l("Remove cases closed longer ago than this, e.g. 5y or 18m "
+        "(default: [team] retention_years)."))] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_l("Only list them."))] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=_l("Do not ask for confirmation."))]
     = False,
-    day: Annotated[str | None, typer.Option("--date", help="Count from this day; default "
-                                            "today.")] = None,
+    day: Annotated[str | None, typer.Option("--date", help=_l("Count from this day; default "
+                                            "today."))] = None,
     no_commit: NoCommit = False,
 ) -> int:
-    """Delete closed cases past the retention period; their ids are never reused. Prints
-    how to remove them from git history too.
-
-    \b
-    Example:
-      cti purge --dry-run
-      cti purge --older-than 5y --yes
-    """
     from cti_cli.commands.context import parse_date
     from cti_cli.commands.purge import purge as run
 
