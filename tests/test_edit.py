@@ -71,7 +71,7 @@ def test_no_change_says_so(case: Path, cti, tmp_path: Path,
     before = case.read_text("utf-8")
     monkeypatch.setenv("EDITOR", _editor(tmp_path, "same", "pass"))
     result = cti("-C", case.parent.parent, "edit", case.stem, input="")
-    assert result.code == 0 and "no changes" in result.out
+    assert result.code == 0 and "ingen ændringer" in result.out  # the folder is Danish
     assert case.read_text("utf-8") == before
 
 
@@ -111,7 +111,7 @@ def test_on_a_terminal_an_invalid_edit_is_offered_again(case: Path, tmp_path: Pa
         os.close(master)
         os.close(slave)
     assert proc.returncode == 0, err
-    assert "Edit again?" in out
+    assert "Redigér igen?" in out  # the folder is Danish
     assert "E001" in err  # the first, broken save was reported
     assert counter.read_text() == "2"
     assert case.read_text("utf-8").endswith("plan: fixed\n")

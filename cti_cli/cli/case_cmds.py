@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cti_cli.cli.app import CTX, Date, Json, NoCommit, app
-from cti_cli.locale import _l, help_text
+from cti_cli.locale import _, _l, help_text
 
 
 @app.command(help=help_text(  # type: ignore[arg-type]  # lazy: translated per run
@@ -171,7 +171,7 @@ def resolve(case: Annotated[str, typer.Argument(metavar=_l("CASE"), help=_l("Cas
     from cti_cli.core.errors import UsageError
 
     if mine == theirs:
-        raise UsageError("give exactly one of --mine and --theirs")
+        raise UsageError(_("give exactly one of --mine and --theirs"))
     CTX.no_commit = no_commit
     return run(CTX, case, mine=mine, today=parse_date(None))
 

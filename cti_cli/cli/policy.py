@@ -15,6 +15,7 @@ def guarded(call: Callable[[], Any], *, debug: Callable[[], bool],
     `other` may map further exceptions (click's own) to an exit code.
     """
     from cti_cli.core.errors import EXIT_BUG, EXIT_INTERRUPTED, CtiError
+    from cti_cli.locale import _
 
     try:
         result = call()
@@ -25,7 +26,7 @@ def guarded(call: Callable[[], Any], *, debug: Callable[[], bool],
         sys.stderr.write(f"cti: {mask_cpr(str(exc))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write(_("interrupted") + "\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
@@ -38,8 +39,9 @@ def guarded(call: Callable[[], Any], *, debug: Callable[[], bool],
 
             traceback.print_exc()
         else:
-            sys.stderr.write(f"cti: internal error ({type(exc).__name__}). This is a bug: please "
-                             "report it with the command you ran (run again with --debug for "
-                             "details; leave case data out of the report).\n")
+            sys.stderr.write("cti: " + _(
+                "internal error ({kind}). This is a bug: please report it with the command you "
+                "ran (run again with --debug for details; leave case data out of the report)."
+            ).format(kind=type(exc).__name__) + "\n")
         return EXIT_BUG
     return result if isinstance(result, int) else 0

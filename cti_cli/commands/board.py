@@ -38,8 +38,9 @@ def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool,
     entries = scan.load_all(folder, open_only=True, as_of=today, progress=progress_bar)
     for entry in entries:
         if entry.facts is None:
-            print(f"cti board: {folder.rel(entry.path)} cannot be read, so it is not on the "
-                  "board: run `cti check`", file=sys.stderr)
+            print("cti board: " + _("{path} cannot be read, so it is not on the board: run "
+                                    "`cti check`").format(path=folder.rel(entry.path)),
+                  file=sys.stderr)
     records = [e.facts for e in entries if e.facts is not None]
     config = folder.config
     result = build_board(records, today, config=config, method=method)

@@ -35,7 +35,7 @@ def calendar(ctx: Ctx, *, worker: str | None, out: Path | None, within: int | No
     try:
         method = load_method(folder.root / "method.yaml")
     except MethodError as exc:
-        raise CtiError(str(exc), hint="fix the team's method.yaml") from None
+        raise CtiError(str(exc), hint=_("fix the team's method.yaml")) from None
     entries = scan.load_all(folder, open_only=True, as_of=today, progress=progress_bar)
     # Appointments' times (and, if the team allows, places and notes) are in the whole case:
     # the open cases are read in full (a cached report record holds only dates).

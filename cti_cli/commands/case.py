@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.commands.record import record
 from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.locale import _
 from cti_cli.storage import append, edit, store
 
 if TYPE_CHECKING:  # the model loads where a command validates, not for `list`
@@ -29,10 +30,10 @@ def _refuse_personal_id(case_id: str) -> None:
     """A case id reaches file names, commit messages and mail: never a CPR number."""
     from cti_cli.core.privacy import has_cpr
 
-    hint = "leave out --id to get the next YYYY-NNN id, or use a code such as 2026-004"
+    hint = _("leave out --id to get the next YYYY-NNN id, or use a code such as 2026-004")
     if has_cpr(case_id) or has_cpr(case_id.replace("_", "-")):
-        raise UsageError("--id looks like a CPR number: a case id must not identify the "
-                         "citizen", hint=hint)
+        raise UsageError(_("--id looks like a CPR number: a case id must not identify the "
+                           "citizen"), hint=hint)
 
 
 def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: str,
@@ -51,8 +52,9 @@ def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: st
         transition = profile.transition if profile else "move_in"
     transition = _choice(transition, TRANSITION_KINDS, "--transition")
     if folder.config.workers and worker not in folder.config.workers:
-        raise CtiError(f"worker {worker!r} is not in cti.toml",
-                       hint="known workers: " + ", ".join(sorted(folder.config.workers)))
+        raise CtiError(_("worker '{worker}' is not in cti.toml").format(worker=worker),
+                       hint=_("known workers: {names}").format(
+                           names=", ".join(sorted(folder.config.workers))))
     if case_id is not None:
         _refuse_personal_id(case_id)
     case_id = case_id or store.next_id(folder, start.year)
@@ -77,15 +79,16 @@ def log(ctx: Ctx, ref: str, note: str, *, kind: str, minutes: int | None,
     from cti_cli.core.model import CONTACT_KINDS
 
     if not note.strip():
-        raise UsageError("a contact needs a note", hint='e.g. cti log CASE "Telefon om budget"')
+        raise UsageError(_("a contact needs a note"),
+                         hint=_('e.g. cti log CASE "Telefon om budget"'))
     folder = ctx.folder()
     when = parse_date(day)
     kind = _choice(kind, CONTACT_KINDS, "--kind")
     if when > date.today():
-        raise UsageError(f"--date {when} is in the future: the log records what happened",
-                         hint="plan a meeting with `cti appointment`")
+        raise UsageError(_("--date {day} is in the future: the log records what happened")
+                         .format(day=when), hint=_("plan a meeting with `cti appointment`"))
     if minutes is not None and not 0 <= minutes <= 24 * 60:
-        raise UsageError("--minutes must be between 0 and 1440")
+        raise UsageError(_("--minutes must be between 0 and 1440"))
     path = store.case_path(folder, ref)
     entry: dict[str, Any] = {"id": append.new_entry_id(), "date": when, "kind": kind}
     if minutes is not None:
@@ -103,11 +106,12 @@ def log(ctx: Ctx, ref: str, note: str, *, kind: str, minutes: int | None,
 def _contact_in_course(case: Case, entry: dict[str, Any]) -> None:
     start = case.phases[0].start
     if entry["date"] < start:
-        raise UsageError(f"the contact date {entry['date']} is before the case began ({start})",
-                         hint="check --date")
+        raise UsageError(_("the contact date {day} is before the case began ({start})")
+                         .format(day=entry["date"], start=start), hint=_("check --date"))
     if case.closed is not None and entry["date"] > case.closed.date:
-        raise CtiError(f"case {case.id} was closed on {case.closed.date}",
-                       hint="a closed course takes no new contacts")
+        raise CtiError(_("case {case} was closed on {day}").format(case=case.id,
+                                                                  day=case.closed.date),
+                       hint=_("a closed course takes no new contacts"))
 
 
 def show(ctx: Ctx, ref: str, *, as_json: bool, day: str | None = None) -> int:

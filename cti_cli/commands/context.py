@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cti_cli.core.errors import UsageError
-from cti_cli.locale import set_language
+from cti_cli.locale import _, set_language
 
 if TYPE_CHECKING:  # store (and pydantic) load when a command needs the folder, not for --help
     from cti_cli.storage.store import Folder
@@ -58,4 +58,4 @@ def progress_bar(total: int) -> Any:
         return None
     from cti_cli.render.progress import Progress
 
-    return Progress(total, "reading case files")
+    return Progress(total, _("reading case files"))

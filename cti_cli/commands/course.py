@@ -36,7 +36,8 @@ def _past(day: str | None) -> date:
     """A date of something that happened: never in the future (the CLI owns the clock)."""
     when = parse_date(day)
     if when > date.today():
-        raise UsageError(f"--date {when} is in the future: cti records what has happened")
+        raise UsageError(_("--date {day} is in the future: cti records what has happened")
+                         .format(day=when))
     return when
 
 
@@ -60,7 +61,8 @@ def checklist(ctx: Ctx, ref: str, *, as_json: bool, day: str | None) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     if gate is None:
-        render.line(f"{case.id}: closed {case.closed.date if case.closed else ''}".rstrip())
+        render.line(_("{case}: closed {day}").format(
+            case=case.id, day=case.closed.date if case.closed else "").rstrip())
         return 0
     done = sum(not s.blocking for s in states)
     width = page_width()
@@ -83,8 +85,7 @@ def checklist(ctx: Ctx, ref: str, *, as_json: bool, day: str | None) -> int:
     for s in states:
         mark = "x" if s.done else "-" if s.na is not None and s.conditional else " "
         when = (f" ({s.date})" if s.date else f" (na: {s.na})" if s.na is not None else "")
-        cond = " [betinget]" if s.conditional and lang == "da" else (
-            " [conditional]" if s.conditional else "")
+        cond = " [" + _("conditional") + "]" if s.conditional else ""
         for line in wrapped(f"[{mark}] {s.id}{cond}{when}", more="    "):
             render.line(line)
         text = s.text_da if lang == "da" else s.text_en
@@ -112,9 +113,9 @@ def tick(ctx: Ctx, ref: str, item: str, *, day: str | None, na: str | None,
 
     forced = force_reason(force, reason)
     if undo and na is not None:
-        raise UsageError("--undo and --na cannot be used together")
+        raise UsageError(_("--undo and --na cannot be used together"))
     if na is not None and not na.strip():
-        raise UsageError("--na needs a reason", hint='e.g. --na "ikke relevant: i job"')
+        raise UsageError(_("--na needs a reason"), hint=_('e.g. --na "ikke relevant: i job"'))
     folder, path, method, lang = _setup(ctx, ref)
     when = _past(day)
     with edit.editing(folder, path) as editor:
@@ -146,9 +147,9 @@ def tick(ctx: Ctx, ref: str, item: str, *, day: str | None, na: str | None,
 
 def advance(ctx: Ctx, ref: str, *, day: str | None, force: bool, reason: str | None) -> int:
     if force and not (reason and reason.strip()):
-        raise UsageError("--force needs --reason", hint="the reason is written into the file")
+        raise UsageError(_("--force needs --reason"), hint=_("the reason is written into the file"))
     if reason and not force:
-        raise UsageError("--reason is only for --force")
+        raise UsageError(_("--reason is only for --force"))
     folder, path, method, lang = _setup(ctx, ref)
     when = _past(day)
     with edit.editing(folder, path) as editor:
@@ -164,7 +165,7 @@ def advance(ctx: Ctx, ref: str, *, day: str | None, force: bool, reason: str | N
     record(ctx, folder, path, action="advance", subject=f"{step.case_id}: advance to "
            f"{step.target}", trailers=trailers)
     render.line(f"{step.case_id}: {step.source} → {step.target} ({step.day})"
-                + (" (forced)" if step.forced else ""))
+                + (" (" + _("forced") + ")" if step.forced else ""))
     return 0
 
 
@@ -232,14 +233,16 @@ def transfer(ctx: Ctx, ref: str, *, worker: str, day: str | None, reason: str | 
     folder, path, _method, _lang = _setup(ctx, ref)
     when = _past(day)
     if folder.config.workers and worker not in folder.config.workers:
-        raise UsageError(f"worker {worker!r} is not in cti.toml",
-                         hint="known workers: " + ", ".join(sorted(folder.config.workers)))
+        raise UsageError(_("worker '{worker}' is not in cti.toml").format(worker=worker),
+                         hint=_("known workers: {names}").format(
+                             names=", ".join(sorted(folder.config.workers))))
     with edit.editing(folder, path) as editor:
         case = editor.case
         if not case.is_open:
-            raise RuleViolation(f"case {case.id} is closed")
+            raise RuleViolation(_("case {case} is closed").format(case=case.id))
         if worker == case.worker:
-            raise UsageError(f"{worker} is already the worker of {case.id}")
+            raise UsageError(_("{worker} is already the worker of {case}").format(
+                worker=worker, case=case.id))
         entry: dict[str, Any] = {"date": when, "from": case.worker, "to": worker}
         if reason:
             entry["reason"] = reason
@@ -255,15 +258,17 @@ def transfer(ctx: Ctx, ref: str, *, worker: str, day: str | None, reason: str | 
 def _in_course(case: Case, when: date) -> None:
     """A change dated `when` must fall while the course runs (the file keeps no such date)."""
     if when < case.phases[0].start:
-        raise UsageError(f"--date {when} is before case {case.id} began ({case.phases[0].start})")
+        raise UsageError(_("--date {day} is before case {case} began ({start})").format(
+            day=when, case=case.id, start=case.phases[0].start))
     if case.closed is not None and when >= case.closed.date:
-        raise RuleViolation(f"case {case.id} was closed on {case.closed.date}")
+        raise RuleViolation(_("case {case} was closed on {day}").format(case=case.id,
+                                                                       day=case.closed.date))
 
 
 def goal_add(ctx: Ctx, ref: str, text: str, *, domain: str, day: str | None = None) -> int:
     domain = _choice(domain, DOMAINS, "--domain")
     if not text.strip():
-        raise UsageError("a goal needs a text")
+        raise UsageError(_("a goal needs a text"))
     folder, path, _method, lang = _setup(ctx, ref)
     when = _past(day)
     with edit.editing(folder, path) as editor:
@@ -282,7 +287,7 @@ def network_add(ctx: Ctx, ref: str, name: str, *, role: str, phone: str | None,
     from cti_cli.commands.plans import network_kind
 
     if not name.strip():
-        raise UsageError("a network person needs a name")
+        raise UsageError(_("a network person needs a name"))
     kind = network_kind(kind)
     folder, path, _method, lang = _setup(ctx, ref)
     when = _past(day)
@@ -314,12 +319,14 @@ def appointment(ctx: Ctx, ref: str, *, at: str, with_: str, place: str | None,
     try:
         when = datetime.strptime(at, "%Y-%m-%d %H:%M")
     except ValueError:
-        raise UsageError(f"--at {at!r} is not a date and time",
-                         hint='write it as "YYYY-MM-DD HH:MM", e.g. "2026-03-02 10:00"') from None
+        raise UsageError(_("--at '{at}' is not a date and time").format(at=at),
+                         hint=_('write it as "YYYY-MM-DD HH:MM", e.g. "2026-03-02 10:00"')
+                         ) from None
     agreed = parse_date(day)
     if when.date() < agreed:
-        raise UsageError(f"--at {at} is before {agreed}: an appointment is for what is planned",
-                         hint="log a meeting that took place with `cti log`")
+        raise UsageError(_("--at {at} is before {day}: an appointment is for what is planned")
+                         .format(at=at, day=agreed),
+                         hint=_("log a meeting that took place with `cti log`"))
     folder, path, _method, _lang = _setup(ctx, ref)
     entry: dict[str, Any] = {"date": when.date(), "time": when.strftime("%H:%M"),
                              "with": with_}
@@ -334,8 +341,8 @@ def appointment(ctx: Ctx, ref: str, *, at: str, with_: str, place: str | None,
 
 def _open_case(case: Case, _entry: Any) -> None:
     if not case.is_open:
-        raise RuleViolation(f"case {case.id} is closed",
-                                   hint="a closed course takes no appointments")
+        raise RuleViolation(_("case {case} is closed").format(case=case.id),
+                            hint=_("a closed course takes no appointments"))
 
 
 # -- timeline ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from cti_cli.core import forms
 from cti_cli.core.errors import CtiError, UsageError
 from cti_cli.core.method import Form, Lang, Method, load_method
 from cti_cli.core.model import DOC_POINTS, Case, Documentation, doc_date
+from cti_cli.locale import _
 from cti_cli.storage import edit, store
 
 _WORDS: dict[str, dict[str, str]] = {
@@ -39,7 +40,8 @@ _SHOW = {"da": {"yes": "ja", "no": "nej", "partly": "delvist"},
 def _past(day: str | None) -> date:
     when = parse_date(day)
     if when > date.today():
-        raise UsageError(f"--date {when} is in the future: cti records what has happened")
+        raise UsageError(_("--date {day} is in the future: cti records what has happened")
+                         .format(day=when))
     return when
 
 
@@ -56,16 +58,18 @@ def document(ctx: Ctx, ref: str, point: str, *, day: str | None,
     before = case.documentation.get(point)  # type: ignore[call-overload]
     when = _past(day) if day is not None or before is None else doc_date(before)
     if when < case.phases[0].start:
-        raise UsageError(f"--date {when} is before case {case.id} began "
-                         f"({case.phases[0].start})")
+        raise UsageError(_("--date {day} is before case {case} began ({start})").format(
+            day=when, case=case.id, start=case.phases[0].start))
     if form_file is not None:
         if form is None:
-            raise UsageError(f"the method has no form for the point {point}")
+            raise UsageError(_("the method has no form for the point {point}").format(
+                point=point))
         answers = _from_file(method, form, case, form_file, when, day is not None)
     elif sys.stdin.isatty() and form is not None:
         answers = _ask(method, form, case, point, when, lang)
     elif before is not None:
-        sys.stderr.write(f"{case.id}: {point} was already recorded on {doc_date(before)}\n")
+        sys.stderr.write(_("{case}: {point} was already recorded on {day}").format(
+            case=case.id, point=point, day=doc_date(before)) + "\n")
         return 0
     entry: Any = date.fromordinal(when.toordinal())
     if answers is not None:
@@ -107,7 +111,8 @@ def _from_file(method: Method, form: Form, case: Case, file: Path, when: date,
         data["date"] = when
     answers = validate_answers(file, data, parsed, shown)
     if answers.date > date.today():
-        raise UsageError(f"{shown}: date {answers.date} is in the future")
+        raise UsageError(_("{file}: date {day} is in the future").format(file=shown,
+                                                                       day=answers.date))
     if answers.form != form.id:
         try:
             form = method.form(answers.form or "")
@@ -149,9 +154,9 @@ def _ask(method: Method, form: Form, case: Case, point: str, when: date,
             try:
                 text = input(prompt)
             except EOFError:
-                raise CtiError("the form was not finished: nothing was saved",
-                               hint="run the command again, or give the answers with "
-                               "--form FILE") from None
+                raise CtiError(_("the form was not finished: nothing was saved"),
+                               hint=_("run the command again, or give the answers with "
+                                      "--form FILE")) from None
             if text.strip() == "-":
                 value = None
             elif not text.strip():

@@ -18,6 +18,7 @@ from cti_cli.commands.checking import rule_findings
 from cti_cli.commands.context import Ctx
 from cti_cli.commands.record import record
 from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.locale import _
 from cti_cli.render import terminal as render
 from cti_cli.storage import edit as storage_edit
 from cti_cli.storage import scan, store
@@ -30,23 +31,19 @@ def _editor() -> list[str]:
     for fallback in ("sensible-editor", "nano", "vi"):
         if shutil.which(fallback):
             return [fallback]
-    raise CtiError("no editor found", hint="set EDITOR, e.g. `export EDITOR=nano`")
+    raise CtiError(_("no editor found"), hint=_("set EDITOR, e.g. `export EDITOR=nano`"))
 
 
-_EXPLAIN: dict[str, list[str]] = {
-    "da": [
-        "# cti: Filen har konflikter: du og en kollega ændrede det samme. Mellem <<<<<<< og",
-        "# cti: ======= står den ene side, mellem ======= og >>>>>>> den anden. Behold det",
-        "# cti: rigtige, slet markeringslinjerne (og disse linjer), og gem. Filen gemmes først,",
-        "# cti: når den er gyldig. `cti resolve SAG --mine|--theirs` vælger én side for alle.",
-    ],
-    "en": [
-        "# cti: This file has conflicts: you and a colleague changed the same thing. Between",
-        "# cti: <<<<<<< and ======= is one side, between ======= and >>>>>>> the other. Keep",
-        "# cti: what is right, delete the marker lines (and these lines), and save. It is saved",
-        "# cti: only once valid. `cti resolve CASE --mine|--theirs` picks one side for all.",
-    ],
-}
+def _explanation() -> str:
+    """The lines put on top of a conflicted file, in the team's language."""
+    import textwrap
+
+    text = _("This file has conflicts: you and a colleague changed the same thing. Between "
+             "<<<<<<< and ======= is one side, between ======= and >>>>>>> the other. Keep what "
+             "is right, delete the marker lines (and these lines), and save. It is saved only "
+             "once valid. `cti resolve CASE --mine|--theirs` picks one side for all.")
+    return "\n".join(textwrap.wrap(text, 86, initial_indent="# cti: ",
+                                   subsequent_indent="# cti: ", break_on_hyphens=False))
 
 
 def _strip_explanation(text: str) -> str:
@@ -70,7 +67,7 @@ def edit(ctx: Ctx, ref: str, *, today: date, use_draft: bool = False,
          discard_draft: bool = False) -> int:
     """Edit a copy; a draft that did not check is kept until it is used or discarded."""
     if use_draft and discard_draft:
-        raise UsageError("use either --draft or --discard-draft, not both")
+        raise UsageError(_("use either --draft or --discard-draft, not both"))
     folder = ctx.folder()
     path = store.case_path(folder, ref)
     current, stamp, conflicted = _current(path)
@@ -81,46 +78,51 @@ def edit(ctx: Ctx, ref: str, *, today: date, use_draft: bool = False,
     if draft.exists() and not discard_draft:
         if not use_draft:
             if not sys.stdin.isatty():
-                raise CtiError(f"a draft from an earlier `cti edit` of {path.stem} is kept at "
-                               f"{draft}", hint=f"continue it with `cti edit {path.stem} "
-                               f"--draft`, or drop it with `cti edit {path.stem} "
-                               "--discard-draft`")
-            use_draft = input(f"A draft from an earlier edit of {path.stem} is kept. Continue "
-                              "it? [Y/n] ").strip().lower() not in ("n", "no", "nej")
+                raise CtiError(_("a draft from an earlier `cti edit` of {case} is kept at "
+                                 "{draft}").format(case=path.stem, draft=draft),
+                               hint=_("continue it with `cti edit {case} --draft`, or drop it "
+                                      "with `cti edit {case} --discard-draft`")
+                               .format(case=path.stem))
+            use_draft = input(_("A draft from an earlier edit of {case} is kept. Continue "
+                                "it? [Y/n] ").format(case=path.stem)
+                              ).strip().lower() not in ("n", "no", "nej")
         if use_draft:
             start = draft.read_text("utf-8")
     elif use_draft:
-        raise CtiError(f"there is no draft of {path.stem} to continue",
-                       hint=f"start a new edit with `cti edit {path.stem}`")
+        raise CtiError(_("there is no draft of {case} to continue").format(case=path.stem),
+                       hint=_("start a new edit with `cti edit {case}`").format(case=path.stem))
     if conflicted and start == current:
-        start = "\n".join(_EXPLAIN[folder.config.team.language]) + "\n" + current
+        start = _explanation() + "\n" + current
     draft.write_text(start, "utf-8")
     draft.chmod(0o600)
     while True:
         result = subprocess.run([*_editor(), str(draft)], check=False)
         if result.returncode != 0:
-            raise CtiError(f"the editor exited with status {result.returncode}",
-                           hint=f"nothing was changed; your draft is kept at {draft} (continue "
-                           f"it with `cti edit {path.stem} --draft`)")
+            raise CtiError(_("the editor exited with status {status}").format(
+                status=result.returncode),
+                hint=_("nothing was changed; your draft is kept at {draft} (continue it with "
+                       "`cti edit {case} --draft`)").format(draft=draft, case=path.stem))
         text = _strip_explanation(draft.read_text("utf-8")) if conflicted else \
             draft.read_text("utf-8")
         if text == current:
             draft.unlink()
-            render.line("no changes")
+            render.line(_("no changes"))
             return 0
         problems = _problems(folder, path, text, today)
         errors = [f for f in problems if f.severity == "error"]
         for f in problems:
             sys.stderr.write(f.format().replace(str(draft), str(path)) + "\n")
             if f.hint:
-                sys.stderr.write(f"  hint: {f.hint}\n")
+                sys.stderr.write("  " + _("hint: {hint}").format(hint=f.hint) + "\n")
         if not errors:
             break
-        if not sys.stdin.isatty() or input("The file is not valid. Edit again? [Y/n] ").strip(
-        ).lower() in ("n", "no", "nej"):
-            raise CtiError(f"{path.name} was not changed: the edit is not valid",
-                           hint=f"your draft is kept at {draft}; continue it with "
-                           f"`cti edit {path.stem} --draft` (or drop it with --discard-draft)")
+        if not sys.stdin.isatty() or input(_("The file is not valid. Edit again? [Y/n] ")
+                                           ).strip().lower() in ("n", "no", "nej"):
+            raise CtiError(_("{file} was not changed: the edit is not valid").format(
+                file=path.name),
+                hint=_("your draft is kept at {draft}; continue it with `cti edit {case} "
+                       "--draft` (or drop it with --discard-draft)").format(draft=draft,
+                                                                            case=path.stem))
     with storage_edit.case_lock(folder, path.stem):
         storage_edit.atomic_write(path, text, expect=stamp)
     draft.unlink()
@@ -136,20 +138,24 @@ def resolve(ctx: Ctx, ref: str, *, mine: bool, today: date) -> int:
     path = store.case_path(folder, ref)
     current, stamp, conflicted = _current(path)
     if not conflicted:
-        raise CtiError(f"{path.stem} has no conflict markers: nothing to resolve")
+        raise CtiError(_("{case} has no conflict markers: nothing to resolve").format(
+            case=path.stem))
     text = take_side(current, mine=mine)
     errors = [f for f in _problems(folder, path, text, today) if f.severity == "error"]
     if errors:
         for f in errors:
             sys.stderr.write(f.format() + "\n")
-        raise CtiError(f"{path.name} was not changed: taking that side leaves a file that does "
-                       "not check", hint=f"take the other side, or fix it by hand with "
-                       f"`cti edit {path.stem}`")
+        raise CtiError(_("{file} was not changed: taking that side leaves a file that does not "
+                         "check").format(file=path.name),
+                       hint=_("take the other side, or fix it by hand with `cti edit {case}`")
+                       .format(case=path.stem))
     with storage_edit.case_lock(folder, path.stem):
         storage_edit.atomic_write(path, text, expect=stamp)
-    side = "your side" if mine else "the colleague's side"
-    render.line(f"{path.stem}: took {side} of every conflict, kept every contact of both; "
-                "run `cti sync` to finish")
+    said = (_("{case}: took your side of every conflict, kept every contact of both; run "
+              "`cti sync` to finish") if mine else
+            _("{case}: took the colleague's side of every conflict, kept every contact of both; "
+              "run `cti sync` to finish"))
+    render.line(said.format(case=path.stem))
     record(ctx, folder, path, action="edit", subject=f"{path.stem}: resolve conflict")
     return 0
 

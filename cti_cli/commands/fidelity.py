@@ -16,6 +16,7 @@ from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.commands.progress import picture_target
 from cti_cli.core.errors import CtiError, UsageError
 from cti_cli.core.model import Case
+from cti_cli.locale import _
 
 WORDS: dict[str, dict[str, Any]] = {
     "da": {"title": "{team} · fidelitet {since} – {until} ({n} forløb)",
@@ -43,8 +44,9 @@ def load_cases(ctx: Ctx, command: str) -> list[Case]:
     entries = scan.load_all(folder, progress=progress_bar)
     for entry in entries:
         if entry.case is None:
-            print(f"cti {command}: {folder.rel(entry.path)} cannot be read, so it is left out: "
-                  "run `cti check`", file=sys.stderr)
+            print(f"cti {command}: " + _("{path} cannot be read, so it is left out: run "
+                                           "`cti check`").format(path=folder.rel(entry.path)),
+                  file=sys.stderr)
     return [e.case for e in entries if e.case is not None]
 
 
@@ -53,7 +55,8 @@ def period(since: str | None, until: str | None, today: date) -> tuple[date, dat
     end = parse_date(until, "--until", default=today)
     start = parse_date(since, "--since", default=end - timedelta(days=365))
     if start > end:
-        raise UsageError(f"--since {start} is after --until {end}")
+        raise UsageError(_("--since {start} is after --until {end}").format(start=start,
+                                                                          end=end))
     return start, end
 
 
@@ -92,18 +95,19 @@ def fidelity(ctx: Ctx, ref: str | None, *, since: str | None, until: str | None,
 
     target = picture_target(png, svg)
     if as_json and target is not None:
-        raise UsageError("--json and a picture cannot be combined", hint="choose one")
+        raise UsageError(_("--json and a picture cannot be combined"), hint=_("choose one"))
     folder = ctx.folder()
     today = parse_date(day)
     start, end = period(since, until, today)
     config = folder.config
     if worker is not None and config.workers and worker not in config.workers:
-        raise UsageError(f"worker {worker!r} is not in cti.toml",
-                         hint="known workers: " + ", ".join(sorted(config.workers)))
+        raise UsageError(_("worker '{worker}' is not in cti.toml").format(worker=worker),
+                         hint=_("known workers: {names}").format(
+                             names=", ".join(sorted(config.workers))))
     try:
         method = load_method(folder.root / "method.yaml")
     except MethodError as exc:
-        raise CtiError(str(exc), hint="fix the team's method.yaml") from None
+        raise CtiError(str(exc), hint=_("fix the team's method.yaml")) from None
     cases = load_cases(ctx, "fidelity")
     only: str | None = None
     if ref is not None:
@@ -115,8 +119,9 @@ def fidelity(ctx: Ctx, ref: str | None, *, since: str | None, until: str | None,
     if only is not None:
         chosen = tuple(c for c in result.cases if c.case == only)
         if not chosen:
-            raise CtiError(f"case {only} did not run between {start} and {end}",
-                           hint="widen the period with --since/--until")
+            raise CtiError(_("case {case} did not run between {start} and {end}").format(
+                case=only, start=start, end=end),
+                           hint=_("widen the period with --since/--until"))
         result = core.Report(result.since, result.until, result.made, chosen,
                              core.team_rows(chosen))
     lang = config.team.language
@@ -133,7 +138,8 @@ def fidelity(ctx: Ctx, ref: str | None, *, since: str | None, until: str | None,
                        [_label(method, t.id, lang) for t in rows],
                        [t.share_met for t in rows], words["xlabel"], target[0], target[1])
         except OSError as exc:
-            raise CtiError(f"could not write {target[0]}: {exc.strerror}") from None
+            raise CtiError(_("could not write {path}: {reason}").format(
+                path=target[0], reason=exc.strerror)) from None
         return 0
     from cti_cli.render import terminal as render
 

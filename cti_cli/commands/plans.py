@@ -116,8 +116,8 @@ def goal_action(ctx: Ctx, ref: str, goal: str, text: str | None, *, who: str | N
     forced = force_reason(force, reason)
     if (text is None) == (done is None):
         raise UsageError(_("give the action's TEXT, or --done N to mark the N-th action done"),
-                         hint='e.g. cti goal action 2026-004 g1 "Ring til udlejer" --due '
-                              '2026-03-09')
+                         hint=_('e.g. cti goal action 2026-004 g1 "Ring til udlejer" --due '
+                                '2026-03-09'))
     if done is not None and (who or due):
         raise UsageError(_("--who and --due belong to a new action, not to --done"))
     _text(text, "TEXT")
@@ -221,7 +221,7 @@ def handover_meeting(ctx: Ctx, ref: str, *, with_: list[str], place: str | None,
     people = [w for w in with_ if w.strip()]
     if not people:
         raise UsageError(_("a handover meeting needs --with WHO"),
-                         hint='e.g. --with borger --with "Lis Holm"')
+                         hint=_('e.g. --with borger --with "Lis Holm"'))
     folder, path, _method, _lang = _setup(ctx, ref)
     when = _past(day)
     with edit.editing(folder, path) as editor:
@@ -281,14 +281,14 @@ def handover_follow_on(ctx: Ctx, ref: str, *, what: str | None, start: str | Non
             raise UsageError(_("--none cannot be combined with --what, --start or --by"))
         if not none.strip():
             raise UsageError(_("--none needs the reason"),
-                             hint='e.g. --none "klarer sig med netværket"')
+                             hint=_('e.g. --none "klarer sig med netværket"'))
         entry: dict[str, Any] = {"none": none}
     else:
         if not (what and what.strip()) or not start:
             raise UsageError(_("a follow-on needs --what TEXT and --start D (or --none "
                                "REASON)"),
-                             hint='e.g. --what "bostøtte § 85" --start 2026-09-01 --by '
-                                  '"Lis Holm"')
+                             hint=_('e.g. --what "bostøtte § 85" --start 2026-09-01 --by '
+                                    '"Lis Holm"'))
         entry = {"what": what, "start": parse_date(start, "--start")}
         if by:
             entry["by"] = by

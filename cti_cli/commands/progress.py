@@ -8,22 +8,25 @@ from cti_cli.commands.context import Ctx
 from cti_cli.core.errors import CtiError, UsageError
 from cti_cli.core.forms import progress as build
 from cti_cli.core.method import load_method
+from cti_cli.locale import _
 from cti_cli.storage import store
 
 
 def picture_target(png: Path | None, svg: Path | None) -> tuple[Path, str] | None:
     """The one picture file asked for, and its format."""
     if png is not None and svg is not None:
-        raise UsageError("give --png or --svg, not both")
+        raise UsageError(_("give --png or --svg, not both"))
     if png is None and svg is None:
         return None
     path, fmt = (png, "png") if png is not None else (svg, "svg")
     assert path is not None
     if path.is_dir():
-        raise UsageError(f"--{fmt} {path} is a folder", hint=f"name a file, e.g. {path}/"
-                         f"picture.{fmt}")
+        raise UsageError(_("--{fmt} {path} is a folder").format(fmt=fmt, path=path),
+                         hint=_("name a file, e.g. {example}").format(
+                             example=f"{path}/picture.{fmt}"))
     if not path.parent.resolve().is_dir():
-        raise UsageError(f"--{fmt} {path}: the folder {path.parent} does not exist")
+        raise UsageError(_("--{fmt} {path}: the folder {folder} does not exist").format(
+            fmt=fmt, path=path, folder=path.parent))
     return path, fmt
 
 
@@ -49,5 +52,6 @@ def progress(ctx: Ctx, ref: str, *, png: Path | None, svg: Path | None) -> int:
     try:
         progress_picture(data, lang, target[0], target[1])
     except OSError as exc:
-        raise CtiError(f"could not write {target[0]}: {exc.strerror}") from None
+        raise CtiError(_("could not write {path}: {reason}").format(
+            path=target[0], reason=exc.strerror)) from None
     return 0

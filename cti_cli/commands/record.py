@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from cti_cli.commands.context import Ctx
+from cti_cli.locale import _
 from cti_cli.storage.store import Folder
 
 
@@ -37,5 +38,5 @@ def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
     if not result.ok:
         from cti_cli.render import terminal as render
 
-        render.warn(f"saved, but not committed: {result.reason}")
+        render.warn(_("saved, but not committed: {reason}").format(reason=result.reason))
     return result.ok

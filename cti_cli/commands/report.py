@@ -21,6 +21,7 @@ from pathlib import Path
 from cti_cli.commands.context import Ctx, parse_date
 from cti_cli.commands.fidelity import load_cases, period
 from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.locale import _
 
 KEY_NAME = "report.key"
 
@@ -47,13 +48,15 @@ def pseudonymiser(path: Path) -> Callable[[str], str]:
         except FileExistsError:  # another export made it a moment ago: use theirs
             key = path.read_text("ascii").strip()
         except OSError as exc:
-            raise CtiError(f"cannot create the pseudonym key {path}: {exc.strerror}",
-                           hint="set CTI_CONFIG_HOME to a folder you can write") from None
+            raise CtiError(_("cannot create the pseudonym key {path}: {reason}").format(
+                path=path, reason=exc.strerror),
+                           hint=_("set CTI_CONFIG_HOME to a folder you can write")) from None
     except OSError as exc:
-        raise CtiError(f"cannot read the pseudonym key {path}: {exc.strerror}") from None
+        raise CtiError(_("cannot read the pseudonym key {path}: {reason}").format(
+            path=path, reason=exc.strerror)) from None
     if len(key) < 32:
-        raise CtiError(f"the pseudonym key {path} is too short",
-                       hint="remove it to make a new one (pseudonyms will then change)")
+        raise CtiError(_("the pseudonym key {path} is too short").format(path=path),
+                       hint=_("remove it to make a new one (pseudonyms will then change)"))
     secret = key.encode("ascii")
 
     def pseudonym(case_id: str) -> str:
@@ -71,24 +74,27 @@ def report(ctx: Ctx, *, since: str | None, until: str | None, day: str | None,
 
     chosen = [x for x in (csv_dir, sqlite) if x is not None] + ([True] if as_json else [])
     if len(chosen) != 1:
-        raise UsageError("give exactly one of --csv DIR, --json, --sqlite FILE")
+        raise UsageError(_("give exactly one of --csv DIR, --json, --sqlite FILE"))
     if since is None or until is None:
-        raise UsageError("--since and --until are required",
-                         hint="e.g. --since 2026-01-01 --until 2026-06-30")
+        raise UsageError(_("--since and --until are required"),
+                         hint=_("e.g. --since 2026-01-01 --until 2026-06-30"))
     today = parse_date(day)
     start, end = period(since, until, today)
     for target in (csv_dir, sqlite):
         if target is not None and not target.parent.resolve().is_dir():
-            raise UsageError(f"{target}: the folder {target.parent} does not exist")
+            raise UsageError(_("{path}: the folder {folder} does not exist").format(
+                path=target, folder=target.parent))
     if csv_dir is not None and csv_dir.exists() and not csv_dir.is_dir():
-        raise UsageError(f"--csv {csv_dir} is a file", hint="name a folder")
+        raise UsageError(_("--csv {path} is a file").format(path=csv_dir),
+                         hint=_("name a folder"))
     if sqlite is not None and sqlite.is_dir():
-        raise UsageError(f"--sqlite {sqlite} is a folder", hint="name a file")
+        raise UsageError(_("--sqlite {path} is a folder").format(path=sqlite),
+                         hint=_("name a file"))
     folder = ctx.folder()
     try:
         method = load_method(folder.root / "method.yaml")
     except MethodError as exc:
-        raise CtiError(str(exc), hint="fix the team's method.yaml") from None
+        raise CtiError(str(exc), hint=_("fix the team's method.yaml")) from None
     cases = load_cases(ctx, "report")
     config = folder.config
     fte = {w: getattr(spec, "fte", 1.0) for w, spec in config.workers.items()}
@@ -110,5 +116,6 @@ def report(ctx: Ctx, *, since: str | None, until: str | None, day: str | None,
             json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
     except OSError as exc:
-        raise CtiError(f"could not write the export: {exc.strerror}") from None
+        raise CtiError(_("could not write the export: {reason}").format(
+            reason=exc.strerror)) from None
     return 0
