@@ -252,7 +252,7 @@ def test_internal_bug_says_please_report(plain_folder: Path, cti,
 
     monkeypatch.setattr(case_cmd, "list_cases", boom)
     res = cti("-C", plain_folder, "list")
-    assert res.code == 3 and "please report" in res.err and "Traceback" not in res.err
+    assert res.code == 3 and "meld den venligst" in res.err and "Traceback" not in res.err
     res = cti("--debug", "-C", plain_folder, "list")
     assert res.code == 3 and "Traceback" in res.err
 
@@ -320,7 +320,7 @@ def test_user_mistakes_in_new_log_init_and_cti_toml_are_clear(plain_folder: Path
     assert not list((plain_folder / "cases").glob("*.yaml"))
     path = _new_case(cti, plain_folder)
     empty = cti("-C", plain_folder, "log", path.stem, "  ", "--date", "2026-02-11")
-    assert empty.code == 2 and "needs a note" in empty.err
+    assert empty.code == 2 and "en kontakt kræver en note" in empty.err  # a Danish folder
     assert "contacts:" not in path.read_text("utf-8")
     not_a_dir = cti("init", plain_folder / "cti.toml")
     assert not_a_dir.code == 1 and "is a file, not a folder" in not_a_dir.err

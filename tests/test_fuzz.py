@@ -150,7 +150,7 @@ def test_new_refuses_an_id_that_identifies_the_citizen(case_id: str, team: Path)
     code, output = _run(["new", "--initials", "MK", "--worker", "anna", "--group",
                          "homelessness", "--transition-date", "2026-03-01", "--id", case_id],
                         team)
-    assert code == 2 and "must not identify" in output, output
+    assert code == 2 and "må ikke kunne identificere borgeren" in output, output
     assert not (team / "cases" / f"{case_id}.yaml").exists()
 
 

@@ -65,7 +65,7 @@ class Team:
         if repair:
             result = self.run(who, folder, "init", "--repair", folder)
             assert result.code == 0, result.output
-            assert "merge driver registered" in result.out
+            assert "merge-driveren er registreret" in result.out  # the team is Danish
         return folder
 
 
@@ -235,7 +235,7 @@ def test_a_refusing_hook_keeps_the_change_and_says_why(folder: Path, cti: Runner
     result = cti("-C", folder, "new", "--initials", "MK", "--worker", "anna", "--group",
                  "homelessness", "--transition-date", "2026-03-01", "--id", CASE)
     assert result.code == 0
-    assert "saved, but not committed" in result.err and "pre-commit" in result.err
+    assert "gemt, men ikke committet" in result.err and "pre-commit" in result.err
     assert (folder / "cases" / f"{CASE}.yaml").exists()
 
 

@@ -113,7 +113,7 @@ def edit(ctx: Ctx, ref: str, *, today: date, use_draft: bool = False,
         for f in problems:
             sys.stderr.write(f.format().replace(str(draft), str(path)) + "\n")
             if f.hint:
-                sys.stderr.write("  " + _("hint: {hint}").format(hint=f.hint) + "\n")
+                sys.stderr.write(f"  hint: {f.hint}\n")
         if not errors:
             break
         if not sys.stdin.isatty() or input(_("The file is not valid. Edit again? [Y/n] ")

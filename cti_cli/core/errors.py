@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cti_cli.locale import _, ngettext
-
 EXIT_OK = 0
 EXIT_USER = 1
 EXIT_USAGE = 2
@@ -30,7 +28,7 @@ class CtiError(Exception):
 
     def __str__(self) -> str:
         head = f"{self.where}: {self.message}" if self.where else self.message
-        return f"{head}\n  " + _("hint: {hint}").format(hint=self.hint) if self.hint else head
+        return f"{head}\n  hint: {self.hint}" if self.hint else head
 
 
 class UsageError(CtiError):
@@ -54,14 +52,11 @@ class CaseFileError(CtiError):
         self.path = path
         self.findings = findings
         first = findings[0] if findings else None
-        text = message or (first.message if first else _("invalid case file"))
+        text = message or (first.message if first else "invalid case file")
         where = first.location() if first else str(path)
         hint = first.hint if first else None
         if len(findings) > 1:
-            more = len(findings) - 1
-            text += " " + ngettext("(and {n} more problem: run `cti check {path}`)",
-                                   "(and {n} more problems: run `cti check {path}`)",
-                                   more).format(n=more, path=path)
+            text += f" (and {len(findings) - 1} more problem(s): run `cti check {path}`)"
         super().__init__(text, hint=hint, where=where)
 
 
