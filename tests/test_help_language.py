@@ -180,3 +180,22 @@ def test_click_texts_stay_english_in_english(text: str) -> None:
     assert click_text(text) == text.replace("Got unexpected extra argument(s) (b)",
                                             "Too many arguments: b")
     assert re.search(r"[æøå]", _("Options")) is None
+
+
+def test_a_path_error_in_a_danish_team_is_danish(cti: Runner, tmp_path: Path) -> None:
+    team = _team(tmp_path, "da")
+    folder_given = cti("board", "--html", tmp_path, cwd=team)
+    assert folder_given.code == 2
+    assert f"Fejl: Ugyldig værdi for '--html': '{tmp_path}' er en mappe, ikke en fil." \
+        in folder_given.err
+    a_file = team / "cti.toml"
+    file_given = cti("report", "--csv", a_file, "--since", "2026-01-01", cwd=team)
+    assert f"'{a_file}' er en fil, ikke en mappe." in file_given.err
+
+
+def test_outside_a_team_folder_cti_lang_chooses(cti: Runner, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CTI_LANG", "da")
+    result = cti("--help", cwd=tmp_path)
+    assert result.out.startswith("Brug: cti [TILVALG]")
+    assert _words(result.out, ENGLISH) == []

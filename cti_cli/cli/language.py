@@ -90,10 +90,19 @@ _ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Input should be less than (?P<n>\S+)$", N_("the value must be less than {n}")),
         (r"^(?P<value>.*) is not in the range (?P<range>.*)\.$",
          N_("{value} is not in the range {range}.")),
-        (r"^Directory '(?P<path>.*)' is a file\.$", N_("Folder '{path}' is a file.")),
-        (r"^File '(?P<path>.*)' is a directory\.$", N_("File '{path}' is a folder.")),
-        (r"^(?P<kind>File|Directory|Path) '(?P<path>.*)' does not exist\.$",
+        # typer 0.29 writes "file", "directory", "path" in lower case, click capitalised
+        (r"^(?i:file|directory|dir|path) '(?P<path>.*)' is a file\.$",
+         N_("'{path}' is a file, not a folder.")),
+        (r"^(?i:file|directory|dir|path) '(?P<path>.*)' is a directory\.$",
+         N_("'{path}' is a folder, not a file.")),
+        (r"^(?i:file|directory|dir|path) '(?P<path>.*)' does not exist\.$",
          N_("'{path}' does not exist.")),
+        (r"^(?i:file|directory|dir|path) '(?P<path>.*)' is not readable\.$",
+         N_("'{path}' cannot be read.")),
+        (r"^(?i:file|directory|dir|path) '(?P<path>.*)' is not writable\.$",
+         N_("'{path}' cannot be written to.")),
+        (r"^'(?P<value>.*)' is not one of (?P<choices>.*)\.$",
+         N_("'{value}' is not one of {choices}.")),
     ))
 
 
