@@ -129,46 +129,61 @@ def test_a_group_without_its_sub_command_shows_its_help_in_danish(
     assert "Kommandoer:" in result.output
 
 
-def _untranslated(text: object) -> bool:
-    """Empty, or (in Danish) still the English msgid and not one of the words kept as they are."""
-    if text is None or not str(text).strip():
-        return True
-    lazy = getattr(text, "_message", None)
-    return lazy is not None and str(text) == lazy and lazy not in SAME_IN_DANISH
+def _help_texts(language: str) -> dict[str, str]:
+    """Every help text and metavar of the command tree as drawn in `language`, by a key that
+    names the command and option. typer turns most help texts into plain strings when it
+    builds the tree, so the texts are compared as drawn, not as lazy texts."""
+    from cti_cli.cli.language import help_column
+
+    texts = {}
+    try:
+        for path, command in _tree(language):
+            name = " ".join(("cti", *path))
+            if path:
+                # a help's examples are verbatim command lines: compare the description
+                texts[f"{name}: help"] = str(command.help or "").split("\n\n\b\n")[0]
+            for param in command.params:
+                where = f"{name} {'/'.join(param.opts) or param.name}"
+                # as drawn: click's and typer's own option texts are translated then
+                texts[f"{where}: help"] = help_column(str(param.help or ""))
+                if param.metavar is not None:
+                    texts[f"{where}: metavar"] = str(param.metavar)
+    finally:
+        set_language("en")
+    return texts
+
+
+def _gaps(english: dict[str, str], danish: dict[str, str]) -> list[str]:
+    """Keys whose text is empty, or the same in Danish as in English (not translated) unless
+    it is one of the words kept as they are."""
+    return [f"{key} {english[key]!r}" for key in english
+            if not danish.get(key, "").strip()
+            or (danish[key] == english[key] and english[key] not in SAME_IN_DANISH)]
 
 
 def test_every_command_and_option_has_a_danish_help_text() -> None:
     """Walks the typer app's command tree: a command, argument or option without help, or
     whose help is not translated into Danish, fails here with its name."""
-    gaps = []
-    try:
-        tree = _tree("da")
-        for path, command in tree:
-            name = " ".join(("cti", *path))
-            if path and _untranslated(command.help):
-                gaps.append(f"{name}: {command.help!r}")
-            for param in command.params:
-                if _untranslated(param.help):
-                    gaps.append(f"{name} {'/'.join(param.opts)}: {param.help!r}")
-                if param.metavar is not None and _untranslated(param.metavar):
-                    gaps.append(f"{name} {'/'.join(param.opts)} metavar: {param.metavar!r}")
-    finally:
-        set_language("en")
-    assert len(tree) > 40
-    assert gaps == []
+    english, danish = _help_texts("en"), _help_texts("da")
+    assert len(english) > 200 and english.keys() == danish.keys()
+    assert _gaps(english, danish) == []
 
 
 def test_the_untranslated_check_catches_a_missing_translation() -> None:
-    """The walk above would fail on a help text with no Danish (msgstr empty = the msgid)."""
+    """The walk above fails on a help text with no Danish: gettext then gives the English."""
     from cti_cli.locale import _l
 
     set_language("da")
     try:
-        assert _untranslated(_l("A help text no translator has seen."))
-        assert not _untranslated(_l("Case id or path."))
-        assert _untranslated("")
+        untranslated = str(_l("A help text no translator has seen."))
+        translated = str(_l("Case id or path."))
     finally:
         set_language("en")
+    english = {"new": "A help text no translator has seen.", "old": "Case id or path.",
+               "none": "Help.", "kept": "URL"}
+    danish = {"new": untranslated, "old": translated, "none": " ", "kept": "URL"}
+    assert _gaps(english, danish) == ["new 'A help text no translator has seen.'",
+                                      "none 'Help.'"]
 
 
 @pytest.mark.parametrize("text", ["Missing argument 'CASE'.", "No such command 'x'.",

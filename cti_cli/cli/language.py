@@ -117,7 +117,7 @@ def click_text(text: str) -> str:
     return text
 
 
-def _help_column(text: str) -> str:
+def help_column(text: str) -> str:
     """An option's help as typer wrote it, with click's own texts and extras translated."""
     m = _EXTRA_RE.match(text)
     body, tail = (m.group("help"), m) if m else (text, None)
@@ -152,7 +152,7 @@ def _localized_context(base: type[Any]) -> type[Any]:
             super().write_heading(_(_HEADINGS[heading]) if heading in _HEADINGS else heading)
 
         def write_dl(self, rows: Any, *args: Any, **kwargs: Any) -> None:
-            rows = [(_metavars(str(first)), _help_column(str(second))) for first, second in rows]
+            rows = [(_metavars(str(first)), help_column(str(second))) for first, second in rows]
             super().write_dl(rows, *args, **kwargs)
 
     class Context(base):  # type: ignore[valid-type,misc]
