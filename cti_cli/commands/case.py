@@ -14,8 +14,8 @@ from cti_cli.locale import _
 from cti_cli.storage import append, edit, store
 
 if TYPE_CHECKING:  # the model loads where a command validates, not for `list`
+    from cti_cli.core.entries import CaseHead
     from cti_cli.core.facts import CaseFacts
-    from cti_cli.core.model import Case
 
 
 def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
@@ -76,7 +76,7 @@ def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: st
 
 def log(ctx: Ctx, ref: str, note: str, *, kind: str, minutes: int | None,
         with_: list[str] | None, place: str | None, day: str | None) -> int:
-    from cti_cli.core.model import CONTACT_KINDS
+    from cti_cli.core.entries import CONTACT_KINDS  # the model's, without pydantic
 
     if not note.strip():
         raise UsageError(_("a contact needs a note"),
@@ -103,7 +103,7 @@ def log(ctx: Ctx, ref: str, note: str, *, kind: str, minutes: int | None,
     return 0
 
 
-def _contact_in_course(case: Case, entry: dict[str, Any]) -> None:
+def _contact_in_course(case: CaseHead, entry: dict[str, Any]) -> None:
     start = case.phases[0].start
     if entry["date"] < start:
         raise UsageError(_("the contact date {day} is before the case began ({start})")

@@ -28,7 +28,7 @@ class Ctx:
 
             self._folder = open_folder(self.directory, env=os.environ)
             # the team's cti.toml, fully read, has the last word on the language
-            set_language(self._folder.config.team.language)
+            set_language(self._folder.team.language)
         return self._folder
 
 

@@ -15,6 +15,7 @@ from cti_cli.commands.case import _choice
 from cti_cli.commands.context import Ctx, parse_date
 from cti_cli.commands.record import record
 from cti_cli.core import course
+from cti_cli.core.entries import CaseHead
 from cti_cli.core.errors import RuleViolation, UsageError
 from cti_cli.core.method import Method, load_method
 from cti_cli.core.model import DOMAINS, Case
@@ -255,7 +256,7 @@ def transfer(ctx: Ctx, ref: str, *, worker: str, day: str | None, reason: str | 
     return 0
 
 
-def _in_course(case: Case, when: date) -> None:
+def _in_course(case: Case | CaseHead, when: date) -> None:
     """A change dated `when` must fall while the course runs (the file keeps no such date)."""
     if when < case.phases[0].start:
         raise UsageError(_("--date {day} is before case {case} began ({start})").format(

@@ -17,7 +17,7 @@ from cti_cli.storage.store import Folder
 def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
            trailers: Mapping[str, str] | None = None) -> bool:
     """Commit exactly `path`; say why when a commit cannot be made (the change stays saved)."""
-    if ctx.no_commit or not folder.config.team.commit:
+    if ctx.no_commit or not folder.team.commit:
         return False
     from cti_cli.team.commit import commit_paths
     from cti_cli.team.run import repo_and_git_dir
@@ -34,7 +34,10 @@ def record(ctx: Ctx, folder: Folder, path: Path, *, action: str, subject: str,
 
         render.warn(no_driver_warning(folder))
     all_trailers = {"Case": path.stem, "Cti-Action": action, **(trailers or {})}
-    result = commit_paths(root, [path], subject, all_trailers, git_dir=git_dir)
+    # `new` adds a file git does not know yet; other actions change a tracked one, which
+    # `git commit -- path` takes alone. The commit's id is not needed here.
+    result = commit_paths(root, [path], subject, all_trailers, git_dir=git_dir,
+                          new_files=action == "new", want_sha=False)
     if not result.ok:
         from cti_cli.render import terminal as render
 

@@ -43,13 +43,13 @@ Key = tuple[int, int, int, int]
 Record = tuple[Key, tuple[Any, ...]]
 
 
-def fingerprint() -> str:
-    """The cti version and a hash of the code that defines a valid case."""
+def fingerprint(sources: tuple[str, ...] = _FINGERPRINT_SOURCES) -> str:
+    """The cti version and a hash of the code that defines a valid case (or `sources`)."""
     from cti_cli import __version__
 
     h = hashlib.blake2b(digest_size=12)
     here = Path(__file__).parent.parent
-    for name in _FINGERPRINT_SOURCES:
+    for name in sources:
         with suppress(OSError):
             h.update((here / name).read_bytes())
     return f"{__version__}:{h.hexdigest()}"
@@ -153,6 +153,54 @@ def save_proof(state_dir: Path, case_id: str, sha256: str, data: dict[str, Any],
     blob = _header() + hashlib.blake2b(body, digest_size=32).digest() + body
     target = _proof_path(state_dir, case_id)
     with suppress(OSError):  # a cache that cannot be written only makes the next run slower
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic.replace(target, blob, durable=False)
+
+
+# --- the proof of cti.toml ------------------------------------------------------------------
+# Validating cti.toml takes pydantic (importing it and building the settings models is about
+# half of a `cti log`). The [team] table of a cti.toml that validated is kept here under the
+# SHA-256 of the file's exact bytes, so a run that needs no more than that (`log`, `tick`)
+# opens the folder without pydantic; any other byte, cti version or settings code misses.
+
+SETTINGS_FILE = "settings.v1"
+_SETTINGS_SOURCES = ("core/settings.py", "storage/config.py", "storage/cache.py")
+
+
+def _settings_header() -> bytes:
+    return f"cti-settings 1 {fingerprint(_SETTINGS_SOURCES)}\n".encode("ascii")
+
+
+def load_settings_proof(state_dir: Path, sha256: str) -> dict[str, Any] | None:
+    """The validated `[team]` values of the cti.toml whose bytes have this hash, if known."""
+    try:
+        raw = (state_dir / CACHE_DIR / SETTINGS_FILE).read_bytes()
+    except OSError:
+        return None
+    header = _settings_header()
+    if not raw.startswith(header):
+        return None
+    digest, body = raw[len(header):len(header) + 32], raw[len(header) + 32:]
+    if hashlib.blake2b(body, digest_size=32).digest() != digest:
+        return None
+    try:
+        proof = _SafeUnpickler(io.BytesIO(body)).load()
+    except Exception:
+        return None
+    if not isinstance(proof, dict) or proof.get("sha256") != sha256:
+        return None
+    team = proof.get("team")
+    return team if isinstance(team, dict) else None
+
+
+def save_settings_proof(state_dir: Path, sha256: str, team: dict[str, Any]) -> None:
+    """Remember the `[team]` values of a cti.toml that validated (only where `.cti` is)."""
+    if not state_dir.is_dir():
+        return  # opening a folder creates nothing; the first write makes `.cti`
+    body = pickle.dumps({"sha256": sha256, "team": team}, protocol=pickle.HIGHEST_PROTOCOL)
+    blob = _settings_header() + hashlib.blake2b(body, digest_size=32).digest() + body
+    target = state_dir / CACHE_DIR / SETTINGS_FILE
+    with suppress(OSError):
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         atomic.replace(target, blob, durable=False)
 

@@ -1,16 +1,21 @@
-"""Reading the team's `cti.toml` into `core.settings` values, with file:line errors."""
+"""Reading the team's `cti.toml` into `core.settings` values, with file:line errors.
+
+pydantic (and tomllib) load when a file is validated, not on import: a folder whose cti.toml
+validated before opens without them (`storage.store.open_folder`).
+"""
 
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from cti_cli.core.errors import CtiError
-from cti_cli.core.settings import SmtpSettings, TeamConfig
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from cti_cli.core.settings import TeamConfig
 
 CONFIG_NAME = "cti.toml"
 
@@ -41,6 +46,8 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int:
 
 def _validate(model: type[BaseModel], raw: Any, prefix: tuple[str, ...], text: str,
               path: Path) -> Any:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -53,6 +60,10 @@ def _validate(model: type[BaseModel], raw: Any, prefix: tuple[str, ...], text: s
 
 
 def parse_config(text: str, path: Path) -> TeamConfig:
+    import tomllib
+
+    from cti_cli.core.settings import SmtpSettings, TeamConfig
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -73,17 +84,29 @@ def parse_config(text: str, path: Path) -> TeamConfig:
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
-def load_config(path: Path) -> TeamConfig:
+def read_config_bytes(path: Path) -> bytes:
+    """The bytes of cti.toml, refusing a file too big to be one."""
     try:
         with path.open("rb") as fh:
             raw = fh.read(MAX_CONFIG_BYTES + 1)
-        if len(raw) > MAX_CONFIG_BYTES:
-            raise CtiError(f"{path} is larger than {MAX_CONFIG_BYTES // 1024} KiB: not read",
-                           hint="cti.toml holds a few settings; restore it from git")
+    except OSError as exc:
+        raise CtiError(f"cannot read {path}: {exc}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise CtiError(f"{path} is larger than {MAX_CONFIG_BYTES // 1024} KiB: not read",
+                       hint="cti.toml holds a few settings; restore it from git")
+    return raw
+
+
+def config_from_bytes(raw: bytes, path: Path) -> TeamConfig:
+    try:
         text = raw.decode("utf-8-sig")  # a BOM from a Windows editor is no mistake
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise CtiError(f"cannot read {path}: {exc}") from None
     return parse_config(text, path)
+
+
+def load_config(path: Path) -> TeamConfig:
+    return config_from_bytes(read_config_bytes(path), path)
 
 
 TEMPLATE = """\

@@ -121,3 +121,81 @@ def insert_entry(text: str, section: str, entry: dict[str, Any]) -> str | None:
     if head and not head.endswith("\n"):
         head += "\n"
     return head + item + "".join(lines[at:])
+
+
+def _top_key_line(lines: list[str], key: str) -> int | None:
+    """The one line `key:` (nothing after but a comment) at column 0, else None."""
+    head = f"{key}:"
+
+    def is_key(line: str) -> bool:
+        rest = line[len(head):]
+        return line.startswith(head) and (not rest.strip() or (
+            rest.startswith(" ") and rest.strip().startswith("#")))
+
+    found = [i for i, line in enumerate(lines) if is_key(line)]
+    return found[0] if len(found) == 1 else None
+
+
+def append_locally(text: str, section: str, entry: dict[str, Any],
+                   last: Any) -> str | None:
+    """`text` with `entry` after the last item of the top-level block list `section`,
+    checked by parsing only that last item and the new one, not the whole file.
+
+    `last` is what the last item reads as in the whole file (from the cache's proof of these
+    exact bytes). Sound because the file is one block mapping whose keys stand at column 0
+    (no directives, no document markers, no tabs or CRs): its entries, and the items of a
+    block list, read the same alone as in place, so a file that read as `old` reads as
+    `old` plus the entry when this slice reads as `[last, entry]`. An alias to an anchor
+    elsewhere fails the slice's parse. None whenever any of it is not so: the caller then
+    parses the whole file (`insert_entry`).
+    """
+    if "\r" in text or "\t" in text or not text.endswith("\n"):
+        return None
+    lines = text.splitlines(keepends=True)
+    if any(line.startswith(("%", "---", "...")) for line in lines):
+        return None
+    k = _top_key_line(lines, section)
+    if k is None:
+        return None
+    end = k + 1  # the section ends at the next line that starts at column 0 with content
+    dash_col = -1
+    starts: list[int] = []
+    while end < len(lines):
+        line = lines[end]
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if stripped.strip() and not stripped.startswith("#"):
+            if dash_col < 0:
+                if not stripped.startswith("- "):
+                    return None
+                dash_col = indent
+            if indent < dash_col or (indent == 0 and not stripped.startswith("-")):
+                break
+            if indent == dash_col:
+                if not stripped.startswith("- "):
+                    return None
+                starts.append(end)
+        end += 1
+    if not starts:
+        return None
+    first = lines[starts[0]][dash_col + 1:]
+    key_offset = len(first) - len(first.lstrip(" ")) + 1
+    if key_offset < 2 or first.lstrip(" ")[:1] in ("", "#", "-", "[", "{", "&", "!", "*"):
+        return None
+    at = end  # trailing blank lines and comments at the list's column stay after the entry
+    while at > starts[-1] + 1:
+        stripped = lines[at - 1].lstrip(" ")
+        indent = len(lines[at - 1]) - len(stripped)
+        if stripped.strip() and not (stripped.startswith("#") and indent <= dash_col):
+            break
+        at -= 1
+    item = render_item(entry, dash_col, key_offset)
+    if not item:
+        return None
+    probe = f"{section}:\n" + "".join(lines[starts[-1]:at]) + item
+    try:
+        if parse(probe).data != {section: [last, entry]}:
+            return None
+    except ReadError:
+        return None
+    return "".join(lines[:at]) + item + "".join(lines[at:])

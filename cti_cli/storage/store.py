@@ -10,9 +10,10 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cti_cli.core.errors import (
     CaseFileError,
@@ -21,11 +22,11 @@ from cti_cli.core.errors import (
     FolderNotFound,
 )
 from cti_cli.core.findings import Finding
-from cti_cli.core.settings import TeamConfig
-from cti_cli.storage.config import CONFIG_NAME, load_config
+from cti_cli.storage.config import CONFIG_NAME, config_from_bytes, read_config_bytes
 
 if TYPE_CHECKING:  # imported where used: `list` over a cached folder needs neither
     from cti_cli.core.model import Case
+    from cti_cli.core.settings import TeamConfig
     from cti_cli.storage.yamlread import Parsed
 
 # model.CASE_ID_PATTERN, repeated so naming a case needs no pydantic (a test holds them equal)
@@ -39,10 +40,28 @@ SCHEMA_HEADER = "# yaml-language-server: $schema=../schemas/case.schema.json\n"
 # --- the folder ---------------------------------------------------------------------------
 
 
+class TeamBasics(NamedTuple):
+    """What every command asks of cti.toml's validated `[team]` table, without pydantic."""
+
+    language: str
+    commit: bool
+
+
 @dataclass(frozen=True)
 class Folder:
+    """A case folder. `team` is always at hand; the whole validated `config` (pydantic's
+    models) is built on first use when cti.toml is known to be valid (see `open_folder`)."""
+
     root: Path
-    config: TeamConfig
+    team: TeamBasics
+    _config: list[TeamConfig] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def config(self) -> TeamConfig:
+        if not self._config:
+            self._config.append(config_from_bytes(read_config_bytes(self.root / CONFIG_NAME),
+                                                  self.root / CONFIG_NAME))
+        return self._config[0]
 
     @property
     def cases_dir(self) -> Path:
@@ -90,7 +109,25 @@ def open_folder(explicit: Path | None = None, *, cwd: Path | None = None,
                                  hint="run inside a case folder, pass `-C DIR`, set CTI_DIR, "
                                  "or create one with `cti init`")
         root = found
-    return Folder(root, load_config(root / CONFIG_NAME))
+    return _open(root)
+
+
+def _open(root: Path) -> Folder:
+    """The folder with cti.toml validated: by pydantic, or by a proof that these very bytes
+    validated before (cache.load_settings_proof), which spares importing pydantic."""
+    from cti_cli.storage import cache
+
+    path = root / CONFIG_NAME
+    raw = read_config_bytes(path)
+    sha = hashlib.sha256(raw).hexdigest()
+    state = root / STATE_DIR
+    known = cache.load_settings_proof(state, sha)
+    if known is not None:
+        with suppress(KeyError, TypeError):
+            return Folder(root, TeamBasics(str(known["language"]), bool(known["commit"])))
+    config = config_from_bytes(raw, path)
+    cache.save_settings_proof(state, sha, config.team.model_dump())
+    return Folder(root, TeamBasics(config.team.language, config.team.commit), [config])
 
 
 def ensure_state_dir(folder: Folder) -> Path:

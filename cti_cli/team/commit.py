@@ -38,6 +38,8 @@ ACTION_TRAILER: Final = "Cti-Action"
 REVERTS_TRAILER: Final = "Reverts"
 UNDO_ACTION: Final = "undo"
 _TRAILER_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+# `git commit -- path` on a path git does not track (LC_ALL=C: see run.py)
+_UNKNOWN_PATH = re.compile(r"pathspec .* did not match any file\(s\) known to git")
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,15 @@ def commit_paths(
     trailers: Mapping[str, str],
     author: str | None = None,
     git_dir: Path | None = None,
+    *,
+    new_files: bool = False,
+    want_sha: bool = True,
 ) -> CommitResult:
     """Commit exactly `paths`; other staged or unstaged changes stay as they are.
 
-    `git_dir` (the work tree's git folder, when the caller knows it) spares a `rev-parse`.
+    `git_dir` (the work tree's git folder, when the caller knows it) spares a `rev-parse`;
+    `new_files` (some path is not yet in git) stages first rather than trying the commit
+    alone; without `want_sha` the new commit's id is not asked for (one git process less).
 
     Failing to commit is reported, not raised: the caller has already saved the file, and
     the change can be committed later.
@@ -134,19 +141,29 @@ def commit_paths(
             reason=f"git is in the middle of a {busy}; finish it first "
             f"(after a stopped sync: cti sync) and the change can be committed then",
         )
-    # No `status` first: `add` says when a path is ignored and `commit` when nothing changed,
-    # which keeps an auto-commit at four git processes (issue 14).
-    added = git(root, "add", "--all", "--", *relative, check=False)
-    if added.returncode != 0:
-        if "ignored by one of your .gitignore" in output(added):
-            return CommitResult(False, reason="the file is ignored by .gitignore, so git skips it")
-        return CommitResult(False, reason=f"git could not stage the file:\n{output(added)}")
     command = ["commit", "--quiet", "--file=-"]
     if author is not None:
         command.append(f"--author={author}")
-    done = git(root, *command, "--", *relative, input=message.encode(), check=False)
+    done = None
+    if not new_files:
+        # A tracked file is committed by `git commit -- path` alone (it takes the file as it
+        # is, like `add` then `commit`): one git process for a `log`. git refuses a path it
+        # does not know yet; then `add` names an ignored file, and the commit is made after.
+        done = git(root, *command, "--", *relative, input=message.encode(), check=False)
+        if done.returncode != 0 and _UNKNOWN_PATH.search(output(done)):
+            done = None
+    if done is None:
+        added = git(root, "add", "--all", "--", *relative, check=False)
+        if added.returncode != 0:
+            if "ignored by one of your .gitignore" in output(added):
+                return CommitResult(False,
+                                    reason="the file is ignored by .gitignore, so git skips it")
+            return CommitResult(False, reason=f"git could not stage the file:\n{output(added)}")
+        done = git(root, *command, "--", *relative, input=message.encode(), check=False)
     if done.returncode != 0:
         if re.search(r"nothing to commit|no changes added", output(done)):
             return CommitResult(False, reason="nothing to commit: no changes since the last commit")
         return CommitResult(False, reason=_commit_failure(root, done))
+    if not want_sha:
+        return CommitResult(True)
     return CommitResult(True, sha=rev(root, "HEAD"))
