@@ -79,6 +79,10 @@ LINES = [
     ["tick", "{case}", "contact_made", "--date", "2026-02-20"],
     ["tick", "{case}", "jobcentre", "--na", "i fleksjob"],
     ["tick", "{case}", "no_such_item"],
+    ["advance", "{case}"],
+    ["advance", "{case}", "--force", "--reason", "borgeren flytter i morgen", "--date",
+     "2026-02-20"],
+    ["advance", "{case}", "--reason", "uden force"],
 ]
 
 

@@ -1,4 +1,4 @@
-"""`cti log` and `cti tick` without typer, when the command line is plainly valid.
+"""`cti log`, `cti tick` and `cti advance` without typer, when the command line is plainly valid.
 
 A worker runs `log` twenty times a day, and importing typer (with click) is about a third of
 its time (BENCHMARKS.md). This parser knows exactly the options typer declares for these
@@ -44,6 +44,12 @@ SPECS: dict[str, Spec] = {
         flags={"--undo": "undo", "--force": "force", "--no-commit": "no_commit"},
         defaults={"day": None, "na": None, "undo": False, "force": False, "reason": None,
                   "no_commit": False},
+    ),
+    "advance": Spec(
+        arguments=("case",),
+        options={"--date": ("day", str), "--reason": ("reason", str)},
+        flags={"--force": "force", "--no-commit": "no_commit"},
+        defaults={"day": None, "force": False, "reason": None, "no_commit": False},
     ),
 }
 _ROOT_OPTIONS = {"-C": "directory", "--dir": "directory", "--width": "width"}
@@ -132,6 +138,13 @@ def _runner(command: str) -> Callable[..., int]:
                        with_=v["with_"], place=v["place"], day=v["day"])
 
         return run_log
+    if command == "advance":
+        from cti_cli.commands.course import advance
+
+        def run_advance(ctx: Any, v: dict[str, Any]) -> int:
+            return advance(ctx, v["case"], day=v["day"], force=v["force"], reason=v["reason"])
+
+        return run_advance
     from cti_cli.commands.course import tick
 
     def run_tick(ctx: Any, v: dict[str, Any]) -> int:
@@ -142,7 +155,7 @@ def _runner(command: str) -> Callable[..., int]:
 
 
 def run(args: list[str]) -> int | None:
-    """Run a plainly valid `log` or `tick` line; None when typer must parse it."""
+    """Run a plainly valid `log`, `tick` or `advance` line; None when typer must parse it."""
     parsed = parse(args)
     if parsed is None:
         return None

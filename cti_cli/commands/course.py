@@ -20,17 +20,16 @@ from cti_cli.core.errors import RuleViolation, UsageError
 from cti_cli.core.method import Method, load_method
 from cti_cli.core.model import DOMAINS, Case
 from cti_cli.locale import _
-from cti_cli.render import terminal as render
+from cti_cli.render import deferred as render  # rich only when something is printed
 from cti_cli.render.layout import page_width
 from cti_cli.storage import append, edit, store
-from cti_cli.storage.edit import Editor
 from cti_cli.storage.store import Folder
 
 
 def _setup(ctx: Ctx, ref: str) -> tuple[Folder, Any, Method, course.Lang]:
     folder = ctx.folder()
     path = store.case_path(folder, ref)
-    return folder, path, load_method(folder.root / "method.yaml"), folder.config.team.language
+    return folder, path, load_method(folder.root / "method.yaml"), folder.team.language
 
 
 def _past(day: str | None) -> date:
@@ -40,10 +39,6 @@ def _past(day: str | None) -> date:
         raise UsageError(_("--date {day} is in the future: cti records what has happened")
                          .format(day=when))
     return when
-
-
-def _section_map(editor: Editor, key: str) -> Any:
-    return editor.section(key, dict)
 
 
 # -- checklist and tick -----------------------------------------------------------------------
@@ -125,18 +120,11 @@ def tick(ctx: Ctx, ref: str, item: str, *, day: str | None, na: str | None,
             raise UsageError(_("--date {day} is before case {case} began ({start})").format(
                 day=when, case=editor.case.id, start=editor.case.phases[0].start))
         guard_closed(editor, when, forced, f"tick {'--undo ' if undo else ''}{gate}.{item}")
-        marks = _section_map(editor, "checklists")
-        if gate not in marks or marks[gate] is None:
-            marks[gate] = edit.to_yaml({})
+        # in the file's text when it can be (a 200-contact file is not re-dumped for a tick)
         if undo:
-            del marks[gate][item]
-            if not marks[gate]:
-                del marks[gate]
-            if not marks:
-                del editor.doc["checklists"]
+            editor.delete_in(("checklists", gate, item))  # and an empty gate, an empty list
         else:
-            marks[gate][item] = edit.to_yaml({"na": na} if na is not None else when)
-        editor.changed = True
+            editor.set_in(("checklists", gate, item), {"na": na} if na is not None else when)
     verb = "untick" if undo else "na" if na is not None else "tick"
     record(ctx, folder, path, action="tick", subject=f"{editor.case.id}: {verb} {gate}.{item}",
            trailers={"Phase": editor.case.phase})
@@ -155,7 +143,7 @@ def advance(ctx: Ctx, ref: str, *, day: str | None, force: bool, reason: str | N
     when = _past(day)
     with edit.editing(folder, path) as editor:
         step = course.advance(method, editor.case, when, force=reason if force else None,
-                              lang=lang, course_months=folder.config.team.course_months)
+                              lang=lang, course_months=folder.team.course_months)
         entry: dict[str, Any] = {"name": step.target, "start": step.day}
         if step.forced:
             entry["forced"] = step.forced

@@ -21,7 +21,7 @@ from cti_cli.core import course
 from cti_cli.core.errors import RuleViolation, UsageError
 from cti_cli.core.model import DOMAINS, NETWORK_KINDS, Case, Goal
 from cti_cli.locale import _
-from cti_cli.render import terminal as render
+from cti_cli.render import deferred as render  # rich only when something is printed
 from cti_cli.storage import edit
 from cti_cli.storage.edit import Editor
 

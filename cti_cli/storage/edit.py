@@ -17,22 +17,26 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cti_cli.core.errors import ConcurrentChange, CtiError, UsageError
+from cti_cli.core.errors import CaseFileError, ConcurrentChange, CtiError, UsageError
 from cti_cli.storage import atomic
 from cti_cli.storage.store import (
     SCHEMA_HEADER,
     Folder,
     Loaded,
     Stamp,
+    decode_bytes,
+    display_path,
     ensure_state_dir,
-    read_case,
+    read_bytes,
     used_ids,
     valid_id,
     validate_text,
+    validated,
 )
 
 if TYPE_CHECKING:
     from cti_cli.core.model import Case
+    from cti_cli.storage.yamlread import Parsed
 
 LOCK_TIMEOUT = 60.0
 
@@ -141,19 +145,50 @@ def dump_text(doc: Any, like: str = "") -> str:
 
 
 class Editor:
-    """A case document open for change: the ruamel tree keeps comments and order."""
+    """A case document open for change.
+
+    Appends to a list and changes of a nested value (`set_in`, `delete_in`) are made in the
+    text when that can be done plainly (`fastappend`, `textedit`), each recorded together
+    with the data the file must then read as; anything else, or any of those the text cannot
+    take, goes through the ruamel tree (`doc`), which keeps comments and order: asking for
+    `doc` loads the original text and replays the changes made so far.
+    """
 
     def __init__(self, folder: Folder, loaded: Loaded):
         self.folder = folder
         self.loaded = loaded
-        self.yaml = _yaml_rt()
-        _configure_indent(self.yaml, loaded.text)
-        self.doc = self.yaml.load(loaded.text)
         self.changed = False
+        self._doc: Any = None
+        self.yaml: Any = None
+        self._ops: list[tuple[str, tuple[Any, ...]]] = []
+        # text mode: the edited text and the data it must read as (None: tree mode)
+        data = loaded.parsed.data
+        self._text: str | None = loaded.text if isinstance(data, dict) else None
+        self._expect: dict[str, Any] | None = data if isinstance(data, dict) else None
 
     @property
     def case(self) -> Case:
         return self.loaded.case
+
+    @property
+    def doc(self) -> Any:
+        if self._doc is None:
+            self.yaml = _yaml_rt()
+            _configure_indent(self.yaml, self.loaded.text)
+            self._doc = self.yaml.load(self.loaded.text)
+            ops, self._ops = self._ops, []
+            self._text = self._expect = None
+            for name, args in ops:
+                getattr(self, f"_tree_{name}")(*args)
+        return self._doc
+
+    @property
+    def text_mode(self) -> bool:
+        return self._text is not None
+
+    def expected(self) -> dict[str, Any] | None:
+        """In text mode, the data the edited text must read as."""
+        return self._expect
 
     def section(self, key: str, factory: Callable[[], Any]) -> Any:
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -166,17 +201,135 @@ class Editor:
         return value
 
     def append(self, key: str, entry: Mapping[str, Any]) -> None:
-        self.section(key, list).append(to_yaml(entry))
         self.changed = True
+        if self._text is not None and self._expect is not None:
+            from cti_cli.storage.fastappend import append_locally
+
+            listed = self._expect.get(key)
+            plain = dict(entry)
+            if isinstance(listed, list) and listed and not _needs_quotes(plain):
+                new = append_locally(self._text, key, plain, listed[-1])
+                if new is not None:
+                    self._text = new
+                    self._expect = {**self._expect, key: [*listed, plain]}
+                    self._ops.append(("append", (key, entry)))
+                    return
+        self.doc  # noqa: B018 - the tree from here on
+        self._tree_append(key, entry)
+
+    def _tree_append(self, key: str, entry: Mapping[str, Any]) -> None:
+        self.section(key, list).append(to_yaml(entry))
+
+    def set_in(self, path: tuple[str, ...], value: Any) -> None:
+        """Set a value in nested mappings (made when missing), e.g. a checklist answer."""
+        self.changed = True
+        if self._text is not None and self._expect is not None:
+            from cti_cli.storage.textedit import set_nested
+
+            new = None if _needs_quotes(value) else set_nested(self._text, path, value)
+            expect = _set_plain(self._expect, path, value)
+            if new is not None and _reads_as(self._text, new, path[0], expect):
+                self._text, self._expect = new, expect
+                self._ops.append(("set_in", (path, value)))
+                return
+        self.doc  # noqa: B018
+        self._tree_set_in(path, value)
+
+    def _tree_set_in(self, path: tuple[str, ...], value: Any) -> None:
+        node = self.section(path[0], dict)
+        for key in path[1:-1]:
+            if node.get(key) is None:
+                node[key] = to_yaml({})
+            node = node[key]
+        node[path[-1]] = to_yaml(value)
+
+    def delete_in(self, path: tuple[str, ...]) -> None:
+        """Remove a value from nested mappings, and every mapping that it leaves empty."""
+        self.changed = True
+        if self._text is not None and self._expect is not None:
+            from cti_cli.storage.textedit import delete_nested
+
+            new = delete_nested(self._text, path)
+            expect = _delete_plain(self._expect, path)
+            if new is not None and _reads_as(self._text, new, path[0], expect):
+                self._text, self._expect = new, expect
+                self._ops.append(("delete_in", (path,)))
+                return
+        self.doc  # noqa: B018
+        self._tree_delete_in(path)
+
+    def _tree_delete_in(self, path: tuple[str, ...]) -> None:
+        nodes = [self.doc]
+        for key in path[:-1]:
+            nodes.append(nodes[-1][key])
+        del nodes[-1][path[-1]]
+        for depth in range(len(path) - 1, 0, -1):
+            if nodes[depth]:
+                break
+            del nodes[depth - 1][path[depth - 1]]
 
     def set(self, key: str, value: Any) -> None:
         self.doc[key] = to_yaml(value)
         self.changed = True
 
     def text(self) -> str:
+        if self._text is not None:
+            return self._text
         buf = io.StringIO()
         self.yaml.dump(self.doc, buf)
         return keep_wrapping(self.loaded.text, buf.getvalue())
+
+
+def _reads_as(old: str, new: str, key: str, expect: dict[str, Any]) -> bool:
+    """Whether `new`, which differs from `old` only in top-level `key`'s block, reads as
+    `expect` there: that block alone is parsed, not the whole file (`textedit`)."""
+    from cti_cli.storage.textedit import changed_only
+    from cti_cli.storage.yamlread import ReadError, parse
+
+    block = changed_only(old, new, key)
+    if block is None:
+        return False
+    try:
+        data = parse(block).data if block.strip() else None
+    except ReadError:
+        return False
+    if key not in expect:
+        return data is None or data == {}
+    return isinstance(data, dict) and data == {key: expect[key]}
+
+
+def _needs_quotes(value: Any) -> bool:
+    """A string `to_yaml` would quote for YAML 1.1 readers: leave it to the tree."""
+    if isinstance(value, str):
+        return _yaml11_reads_otherwise(value)
+    if isinstance(value, Mapping):
+        return any(_needs_quotes(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_needs_quotes(v) for v in value)
+    return False
+
+
+def _set_plain(data: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """A copy of `data` with `path` set, as `Editor._tree_set_in` sets it in the tree."""
+    if len(path) == 1:
+        return {**data, path[0]: value}
+    inner = data.get(path[0])
+    return {**data, path[0]: _set_plain(inner if isinstance(inner, dict) else {}, path[1:],
+                                        value)}
+
+
+def _delete_plain(data: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    """A copy of `data` without `path`, and without the mappings that leaves empty."""
+    copy = dict(data)
+    if len(path) == 1:
+        del copy[path[0]]
+    else:
+        inner = _delete_plain(data[path[0]], path[1:])
+        if inner:
+            copy[path[0]] = inner
+        else:
+            del copy[path[0]]
+    return copy
 
 
 def keep_wrapping(old: str, new: str) -> str:
@@ -274,17 +427,68 @@ def verify_text(text: str, path: Path) -> Case:
     return case
 
 
+def read_for_edit(folder: Folder, path: Path) -> Loaded:
+    """The case as `read_case` gives it; from the cache's proof when it holds these exact
+    bytes (cti wrote or checked them), which spares parsing and validating the file again."""
+    from cti_cli.storage import cache
+    from cti_cli.storage.yamlread import Parsed
+
+    shown = display_path(path)
+    raw, st = read_bytes(path)
+    stamp = Stamp.of(st, raw)
+    text, findings = decode_bytes(raw, shown)
+    if text is None:
+        raise CaseFileError(path, findings)
+    proof = cache.load_proof(folder.state_dir, path.stem, stamp.sha256)
+    if proof is not None and proof[1] is not None:
+        from cti_cli.core.model import construct_case
+
+        return Loaded(path, text, stamp, construct_case(proof[0]), Parsed(proof[1]))
+    case, parsed = validated(path, text, shown)
+    return Loaded(path, text, stamp, case, parsed)
+
+
+def remember(folder: Folder, path: Path, text: str, case: Case, data: Any) -> None:
+    """Keep the proof that `text` validated (as `case`, read as `data`) for the next edit."""
+    from cti_cli.storage import cache
+
+    cache.save_proof(folder.state_dir, path.stem,
+                     hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                     case.model_dump(exclude_unset=True), data if isinstance(data, dict) else None)
+
+
 @contextmanager
 def editing(folder: Folder, path: Path) -> Iterator[Editor]:
     """Lock, read, let the caller change the tree, verify, write atomically."""
     with case_lock(folder, path.stem):
-        loaded = read_case(path)
+        loaded = read_for_edit(folder, path)
         editor = Editor(folder, loaded)
         yield editor
         if editor.changed:
             text = editor.text()
-            editor.new_case = verify_text(text, path)  # type: ignore[attr-defined]
+            parsed: Parsed | None
+            if editor.text_mode:
+                # each change was checked to read as expected, the rest of the file read as
+                # before (the proof, or the read): validate the data, no need to parse it
+                from cti_cli.storage.validate import validate
+                from cti_cli.storage.yamlread import Parsed as Plain
+
+                parsed = Plain(editor.expected())
+                case, findings = validate(parsed, str(path))
+            else:
+                case, parsed, findings = validate_text(text, str(path))
+            if editor.text_mode and (case is None or parsed is None):
+                editor.doc  # noqa: B018 - edited in place wrongly: through the tree after all
+                text = editor.text()
+                case, parsed, findings = validate_text(text, str(path))
+            if case is None or parsed is None:
+                first = findings[0]
+                raise CtiError(f"refusing to write {path}: the result would not be valid "
+                               f"({first.code} {first.message} at line {first.line})",
+                               hint="nothing was written; please report this as a bug")
+            editor.new_case = case  # type: ignore[attr-defined]
             atomic_write(path, text, expect=loaded.stamp)
+            remember(folder, path, text, case, parsed.data)
 
 
 def create_case(folder: Folder, case_id: str, data: Mapping[str, Any]) -> Path:
@@ -318,6 +522,7 @@ def create_case(folder: Folder, case_id: str, data: Mapping[str, Any]) -> Path:
         finally:
             os.unlink(tmp)
         atomic.fsync_dir(path.parent)
+        remember(folder, path, text, made, _parsed.data if _parsed is not None else None)
     return path
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from cti_cli.core.errors import (
     CaseFileError,
@@ -43,8 +43,9 @@ SCHEMA_HEADER = "# yaml-language-server: $schema=../schemas/case.schema.json\n"
 class TeamBasics(NamedTuple):
     """What every command asks of cti.toml's validated `[team]` table, without pydantic."""
 
-    language: str
+    language: Literal["da", "en"]
     commit: bool
+    course_months: int
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,14 @@ def _open(root: Path) -> Folder:
     sha = hashlib.sha256(raw).hexdigest()
     state = root / STATE_DIR
     known = cache.load_settings_proof(state, sha)
-    if known is not None:
+    if known is not None and known.get("language") in ("da", "en"):
         with suppress(KeyError, TypeError):
-            return Folder(root, TeamBasics(str(known["language"]), bool(known["commit"])))
+            return Folder(root, TeamBasics(known["language"], bool(known["commit"]),
+                                           int(known["course_months"])))
     config = config_from_bytes(raw, path)
     cache.save_settings_proof(state, sha, config.team.model_dump())
-    return Folder(root, TeamBasics(config.team.language, config.team.commit), [config])
+    team = config.team
+    return Folder(root, TeamBasics(team.language, team.commit, team.course_months), [config])
 
 
 def ensure_state_dir(folder: Folder) -> Path:
