@@ -53,6 +53,7 @@ def test_the_fast_parser_knows_exactly_typers_parameters(name: str) -> None:
     ["log", "X", "n", "--minutes", "4_5"], ["log", "X", "n", "--minutes", "-5"],
     ["log", "X", "n", "-m45"], ["log", "X", "n", "--bogus"], ["log", "X", "n", "--kind"],
     ["--version", "log", "X", "n"], ["tick", "X", "it", "--undo=yes"], ["list"],
+    ["new", "--initials", "AB", "--worker", "anna", "--group", "homelessness"],
 ])
 def test_anything_unusual_is_left_to_typer(line: list[str]) -> None:
     assert fast.parse(line) is None
@@ -83,6 +84,10 @@ LINES = [
     ["advance", "{case}", "--force", "--reason", "borgeren flytter i morgen", "--date",
      "2026-02-20"],
     ["advance", "{case}", "--reason", "uden force"],
+    ["new", "--initials", "AB", "--worker", "anna", "--group", "homelessness",
+     "--transition-date", "2026-03-01", "--date", "2026-02-10", "--municipality", "Aarhus"],
+    ["new", "--initials", "AB", "--worker", "anna", "--group", "hjemløs",
+     "--transition-date", "2026-03-01"],
 ]
 
 

@@ -1,4 +1,4 @@
-"""`cti log`, `cti tick` and `cti advance` without typer, when the command line is plainly valid.
+"""`cti log`, `tick`, `advance` and `new` without typer, when the command line is plainly valid.
 
 A worker runs `log` twenty times a day, and importing typer (with click) is about a third of
 its time (BENCHMARKS.md). This parser knows exactly the options typer declares for these
@@ -24,6 +24,7 @@ class Spec:
     options: dict[str, tuple[str, type]] = field(default_factory=dict)  # flag -> (name, type)
     flags: dict[str, str] = field(default_factory=dict)  # flag -> name (a boolean switch)
     defaults: dict[str, Any] = field(default_factory=dict)
+    required: tuple[str, ...] = ()  # options typer insists on: missing, typer says so
 
 
 SPECS: dict[str, Spec] = {
@@ -44,6 +45,19 @@ SPECS: dict[str, Spec] = {
         flags={"--undo": "undo", "--force": "force", "--no-commit": "no_commit"},
         defaults={"day": None, "na": None, "undo": False, "force": False, "reason": None,
                   "no_commit": False},
+    ),
+    "new": Spec(
+        arguments=(),
+        options={"--initials": ("initials", str), "--worker": ("worker", str),
+                 "--group": ("group", str), "--transition-date": ("transition_date", str),
+                 "--transition": ("transition", str), "--name": ("name", str),
+                 "--id": ("case_id", str), "--municipality": ("municipality", str),
+                 "--date": ("day", str)},
+        flags={"--no-commit": "no_commit"},
+        defaults={"initials": None, "worker": None, "group": None, "transition_date": None,
+                  "transition": None, "name": None, "case_id": None, "municipality": None,
+                  "day": None, "no_commit": False},
+        required=("initials", "worker", "group", "transition_date"),
     ),
     "advance": Spec(
         arguments=("case",),
@@ -125,6 +139,8 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
         return None
     if len(positional) != len(spec.arguments):
         return None
+    if any(values[name] is None for name in spec.required):
+        return None
     values.update(zip(spec.arguments, positional, strict=True))
     return command, root, values
 
@@ -138,6 +154,16 @@ def _runner(command: str) -> Callable[..., int]:
                        with_=v["with_"], place=v["place"], day=v["day"])
 
         return run_log
+    if command == "new":
+        from cti_cli.commands.case import new
+
+        def run_new(ctx: Any, v: dict[str, Any]) -> int:
+            return new(ctx, initials=v["initials"], worker=v["worker"], group=v["group"],
+                       transition_date=v["transition_date"], transition=v["transition"],
+                       name=v["name"], case_id=v["case_id"], day=v["day"],
+                       municipality=v["municipality"])
+
+        return run_new
     if command == "advance":
         from cti_cli.commands.course import advance
 
@@ -155,7 +181,7 @@ def _runner(command: str) -> Callable[..., int]:
 
 
 def run(args: list[str]) -> int | None:
-    """Run a plainly valid `log`, `tick` or `advance` line; None when typer must parse it."""
+    """Run a plainly valid line of a command in SPECS; None when typer must parse it."""
     parsed = parse(args)
     if parsed is None:
         return None
