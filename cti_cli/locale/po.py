@@ -14,7 +14,6 @@ import hashlib
 import io
 import os
 import struct
-import tempfile
 from pathlib import Path
 
 
@@ -50,6 +49,8 @@ def load_translations(po_path: Path) -> gettext.NullTranslations:
         pass
     mo = compile_po(po_path.read_bytes(), lang)
     try:
+        import tempfile  # only when compiling: not on every run's path
+
         cached.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
         try:

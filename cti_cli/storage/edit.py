@@ -11,7 +11,6 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -509,6 +508,8 @@ def create_case(folder: Folder, case_id: str, data: Mapping[str, Any]) -> Path:
     with case_lock(folder, case_id):
         if case_id in used_ids(folder):
             raise CtiError(f"case id {case_id} is already used", hint="choose another --id")
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:

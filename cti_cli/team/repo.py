@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import sys
 from pathlib import Path
 from typing import Final
@@ -37,6 +36,8 @@ def _default_driver_command() -> str:
     leaves a conflict without any merge. The absolute path pins this clone to the install
     that wrote it; after moving or reinstalling cti, installing the driver again fixes it.
     """
+    import shutil
+
     argv0 = sys.argv[0] if sys.argv and sys.argv[0] else ""
     found = argv0 if os.sep in argv0 else (shutil.which(argv0) if argv0 else None)
     if found:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -200,6 +199,8 @@ def read_config(root: Path, pattern: str) -> dict[str, str]:
 
 
 def git_available() -> bool:
+    import shutil
+
     return shutil.which("git") is not None
 
 

@@ -5,7 +5,7 @@ files, measured in the same run so that ratios hold on a busy machine too.
     python tests/benchmarks/bench.py --sizes 1000,10000 --shares 0.1,0.83 --out BENCHMARKS.md
 
 Rows: start-up; `log` (200 and 20 contacts), `new`, `tick`, `advance` with auto-commit in a
-git folder; per size and share of open cases: the bare parse, cold `list`/`due` (no cache),
+git folder; `sync` with nothing to do beside `git pull --rebase && git push`; per size and share of open cases: the bare parse, cold `list`/`due` (no cache),
 `check`, warm `list`/`due`/`board`; and large single files (99,500 contacts in 2 MB; 75,000
 findings). The goals are the issue's (#14); `--goals` prints each with met or its gap.
 """
@@ -46,7 +46,7 @@ class Row:
     wall: float
     cpu: float
     kib: int
-    ref: str  # "pass" or "parse"
+    ref: str  # "pass", "parse" or "git" (pull --rebase && push)
     ref_wall: float
     ref_cpu: float
     code: int
@@ -181,6 +181,21 @@ def one_case(tmp: Path, runs: int, add: Add) -> None:
                             *(["--undo"] if i % 2 else [])], runs=runs * 2, warmup=2))
     add("commit", "cti advance, auto-commit", measure(
         lambda i: [CTI, "-C", str(root), "advance", f"2026-5{i:02d}"], runs=runs))
+    sync_rows(tmp, root, runs, add)
+
+
+def sync_rows(tmp: Path, root: Path, runs: int, add: Add) -> None:
+    """`cti sync` with nothing to do, against `git pull --rebase && git push` in the same
+    clone (the issue's reference; bench_git.py also counts the git processes)."""
+    shared = tmp / "shared.git"
+    git(tmp, "clone", "--quiet", "--bare", str(root), str(shared))
+    git(root, "remote", "add", "origin", str(shared))
+    git(root, "push", "--quiet", "-u", "origin", "HEAD")
+    plain = measure(["sh", "-c", "git pull --quiet --rebase && git push --quiet"], runs=runs * 2,
+                    cwd=root)
+    add("sync", "git pull --rebase && git push, nothing to do", plain)
+    add("sync", "cti sync, nothing to do", measure([CTI, "-C", str(root), "sync"],
+                                                    runs=runs * 2, cwd=root), "git", plain)
 
 
 def main() -> None:
@@ -288,8 +303,8 @@ def write(args: argparse.Namespace, rows: list[Row], load_before: tuple[float, .
              f"--shares {args.shares} --runs {args.runs} --out {args.out}` on "
              f"{datetime.date.today()}: medians of repeated runs of the real `cti` console "
              "script. Ratios are to `python -c pass` (start-up, commands on one case, "
-             "warm reports) or to a bare libyaml parse of the same files (cold reads, "
-             "check), measured in the same run. Load average before/after: "
+             "warm reports), to a bare libyaml parse of the same files (cold reads, "
+             "check) or to `git pull --rebase && git push` (sync), measured in the same run. Load average before/after: "
              f"{load_before[0]:.1f} / {load_after[0]:.1f} on {os.cpu_count()} cores. "
              + ("cti_cli byte-compiled first (as `pip install .` does)." if args.compile
                 else "cti_cli not byte-compiled (`--no-compile`)."),
