@@ -5,7 +5,8 @@ files, measured in the same run so that ratios hold on a busy machine too.
     python tests/benchmarks/bench.py --sizes 1000,10000 --shares 0.1,0.83 --out BENCHMARKS.md
 
 Rows: start-up; `log` (200 and 20 contacts), `new`, `tick`, `advance` with auto-commit in a
-git folder; `sync` with nothing to do beside `git pull --rebase && git push`; per size and share of open cases: the bare parse, cold `list`/`due` (no cache),
+git folder; `sync` with nothing to do beside `git pull --rebase && git push`; per size and
+share of open cases: the bare parse, cold `list`/`due` (no cache),
 `check`, warm `list`/`due`/`board`; and large single files (99,500 contacts in 2 MB; 75,000
 findings). The goals are the issue's (#14); `--goals` prints each with met or its gap.
 """
@@ -304,7 +305,8 @@ def write(args: argparse.Namespace, rows: list[Row], load_before: tuple[float, .
              f"{datetime.date.today()}: medians of repeated runs of the real `cti` console "
              "script. Ratios are to `python -c pass` (start-up, commands on one case, "
              "warm reports), to a bare libyaml parse of the same files (cold reads, "
-             "check) or to `git pull --rebase && git push` (sync), measured in the same run. Load average before/after: "
+             "check) or to `git pull --rebase && git push` (sync), measured in the same "
+             "run. Load average before/after: "
              f"{load_before[0]:.1f} / {load_after[0]:.1f} on {os.cpu_count()} cores. "
              + ("cti_cli byte-compiled first (as `pip install .` does)." if args.compile
                 else "cti_cli not byte-compiled (`--no-compile`)."),
