@@ -279,6 +279,6 @@ def test_advance_takes_the_fast_path_and_appends_the_phase(plain_folder: Path, c
     assert fast.parse(line) is not None
     res = cti(*line)
     assert res.code == 0, res.output
-    assert "contact → phase1 (2026-02-20) (forced)" in res.out
+    assert "contact → phase1 (2026-02-20)" in res.out
     phases = parse(path.read_text("utf-8")).data["phases"]
     assert phases[-1] == {"name": "phase1", "start": date(2026, 2, 20), "forced": "flytter"}
