@@ -196,3 +196,14 @@ def test_long_lists_in_plain_columns_leave_out_columns_too(cti: Runner, team: Pa
         assert line == line.rstrip() and not CUT.search(line)
         if len(line) > width:
             assert re.match(r"20\d\d-\d{3}  .*20\d\d-\d\d-\d\d ", line), line
+
+
+@pytest.mark.parametrize("command", ["board", "due", "list"])
+def test_below_the_narrowest_table_lines_run_on_rather_than_cut(
+        cti: Runner, team: Path, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # at 30 columns not even the columns that are never left out fit: rich would squeeze
+    # them and fold the ids; the table is printed at the width it needs instead
+    out = _at(cti, monkeypatch, 100, "--width", "30", "-C", team, command,
+              *(["--date", "2026-11-26"] if command != "list" else [])).out
+    _ids_whole(out, {"2026-006", "2026-009"})
+    assert not CUT.search(out) and all(line == line.rstrip() for line in out.splitlines())

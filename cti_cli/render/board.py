@@ -126,6 +126,7 @@ def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
     from cti_cli.render.terminal import out
 
     keep, caps = layout.fit(columns, cells.values(), layout.width())
+    need = layout.needed(columns, keep, cells.values())
     console = out()
     console.print(Text(heading, style="bold"))
     for load, title, rows in blocks:
@@ -137,5 +138,5 @@ def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
         table = layout.make_table(columns, keep, caps)
         for row in rows:
             table.add_row(*layout.pick(cells[id(row)], keep), style=_style(row, board.today))
-        console.print(table)
+        layout.print_whole(console, table, need)
     layout.print_note(console, columns, keep)

@@ -67,6 +67,7 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
     from cti_cli.render.terminal import out
 
     keep, caps = layout.fit(columns, cells.values(), layout.width())
+    need = layout.needed(columns, keep, cells.values())
     out().print(Text(heading, style="bold"))
     for worker, rows in groups.items():
         table = layout.make_table(columns, keep, caps)
@@ -75,5 +76,5 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
                           style=_style(item.days_left))
         out().print()
         out().print(layout.title_line(f"{titles[worker]}, {len(rows)} item(s)"))
-        out().print(table)
+        layout.print_whole(out(), table, need)
     layout.print_note(out(), columns, keep)

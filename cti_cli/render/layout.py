@@ -168,6 +168,27 @@ def left_out_note(headers: Sequence[str], limit: int | None) -> str | None:
                                                                 columns=", ".join(headers))
 
 
+def needed(columns: Sequence[Col], keep: Sequence[int], rows: Iterable[Sequence[Any]]) -> int:
+    """The narrowest the kept columns can be laid out without cutting a cell."""
+    rows = list(rows)
+    return sum(_floor(columns[i], [r[i] for r in rows]) for i in keep) + GAP * (len(keep) - 1)
+
+
+def print_whole(console: Any, renderable: Any, need: int) -> None:
+    """Print a table that even without its droppable columns is wider than the screen at
+    `need` columns: the terminal wraps its lines, but no id or date is folded or cut
+    (rich would squeeze every column to the screen's width)."""
+    if need <= console.width:
+        console.print(renderable)
+        return
+    old = console.width
+    console.width = need
+    try:
+        console.print(renderable)
+    finally:
+        console.width = old
+
+
 def make_table(columns: Sequence[Col], keep: Sequence[int],
                caps: Sequence[int | None]) -> Table:
     """An empty rich table with the kept columns; add rows with `pick(row, keep)`.

@@ -75,9 +75,9 @@ def table(title: str | None, columns: Sequence[str | Col], rows: Iterable[Sequen
 
 
 def _fitted(title: str | None, columns: Sequence[str | Col], rows: Iterable[Sequence[Any]],
-            justify_right: Iterable[str] = ()) -> tuple[RenderableType, list[str]]:
-    """The table and the headers of the columns it left out. A fitted table's title is a
-    line of its own above it: rich would wrap it to the table's width."""
+            justify_right: Iterable[str] = ()) -> tuple[RenderableType, list[str], int]:
+    """The table, the headers of the columns it left out and the width it needs. A fitted
+    table's title is a line of its own above it: rich would wrap it to the table's width."""
     # Text, not str: a note with [brackets] must not be read as rich markup
     cells = [[Text("" if v is None else _m(str(v))) for v in row] for row in rows]
     title = _m(title) if title else title
@@ -88,9 +88,10 @@ def _fitted(title: str | None, columns: Sequence[str | Col], rows: Iterable[Sequ
         for row in cells:
             fitted.add_row(*layout.pick(row, keep))
         dropped = layout.dropped(cols, keep)
+        need = layout.needed(cols, keep, cells)
         if title:
-            return Group(layout.title_line(title), fitted), dropped
-        return fitted, dropped
+            return Group(layout.title_line(title), fitted), dropped, need
+        return fitted, dropped, need
     right = set(justify_right)
     t = Table(title=title, title_justify="left", header_style="bold",
               box=None, pad_edge=False, show_edge=False)
@@ -99,7 +100,7 @@ def _fitted(title: str | None, columns: Sequence[str | Col], rows: Iterable[Sequ
         t.add_column(c, justify="right" if c in right else "left", overflow="fold")
     for cell_row in cells:
         t.add_row(*cell_row)
-    return t, []
+    return t, [], 0
 
 
 def print_table(title: str | None, columns: Sequence[str | Col], rows: Iterable[Sequence[Any]],
@@ -109,8 +110,8 @@ def print_table(title: str | None, columns: Sequence[str | Col], rows: Iterable[
     if plain_above is not None and len(rows) > plain_above:
         plain_table(title, columns, rows, justify_right)
         return
-    t, dropped = _fitted(title, columns, rows, justify_right)
-    out().print(t)
+    t, dropped, need = _fitted(title, columns, rows, justify_right)
+    layout.print_whole(out(), t, need)
     note = layout.left_out_note(dropped, layout.width())
     if note:
         out().print()
