@@ -20,10 +20,11 @@ def guarded(call: Callable[[], Any], *, debug: Callable[[], bool],
     try:
         result = call()
     except CtiError as exc:
-        from cti_cli.core.privacy import mask_cpr
+        from cti_cli.core.safetext import shown
 
-        # an echoed argument or key may be a CPR number: errors are an output too
-        sys.stderr.write(f"cti: {mask_cpr(str(exc))}\n")
+        # an echoed argument, key or file name may be a CPR number or hold escape sequences:
+        # errors are an output too
+        sys.stderr.write(f"cti: {shown(str(exc))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write(_("interrupted") + "\n")

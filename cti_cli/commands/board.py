@@ -4,13 +4,13 @@ a self-contained HTML page for the meeting-room screen."""
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.core.safetext import json_text, shown
 from cti_cli.locale import _
 
 if TYPE_CHECKING:
@@ -38,8 +38,8 @@ def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool,
     entries = scan.load_all(folder, open_only=True, as_of=today, progress=progress_bar)
     for entry in entries:
         if entry.facts is None:
-            print("cti board: " + _("{path} cannot be read, so it is not on the board: run "
-                                    "`cti check`").format(path=folder.rel(entry.path)),
+            print(shown("cti board: " + _("{path} cannot be read, so it is not on the board: "
+                                          "run `cti check`").format(path=folder.rel(entry.path))),
                   file=sys.stderr)
     records = [e.facts for e in entries if e.facts is not None]
     config = folder.config
@@ -53,7 +53,7 @@ def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool,
             "workers": [w.to_json() for w in result.workers],
             "rows": [r.to_json() for r in result.rows],
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json_text(data))
     elif as_csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.core.safetext import shown
 from cti_cli.locale import _
 
 DEFAULT_WITHIN = 366
@@ -50,7 +51,7 @@ def calendar(ctx: Ctx, *, worker: str | None, out: Path | None, within: int | No
         if case is None:
             print("cti calendar: " + _("{path} cannot be read, so it is left out of the "
                                        "calendar: run `cti check`").format(
-                path=folder.rel(entry.path)), file=sys.stderr)
+                path=shown(folder.rel(entry.path))), file=sys.stderr)
             continue
         cases.append(case)
     events = agenda(cases, today, config=config, method=method, within=days, worker=worker)

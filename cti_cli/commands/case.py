@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.commands.record import record
 from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.core.safetext import json_text
 from cti_cli.locale import _
 from cti_cli.storage import append, edit, store
 
@@ -118,7 +118,7 @@ def show(ctx: Ctx, ref: str, *, as_json: bool, day: str | None = None) -> int:
     folder = ctx.folder()
     loaded = store.read_case(store.case_path(folder, ref))
     if as_json:
-        print(json.dumps(loaded.case.to_data(), ensure_ascii=False, indent=2))
+        print(json_text(loaded.case.to_data()))
         return 0
     from cti_cli.commands.views import render_case
 
@@ -153,7 +153,7 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
     cells = [[r["id"], r["initials"], r["worker"], r["target_group"], r["phase"],
               r["phase_start"], r["contacts"], r["last_contact"] or "-"] for r in rows]
     if as_json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json_text(rows))
     else:
         from cti_cli.render import layout
 

@@ -5,7 +5,6 @@ hledger's lesson: every finding at once, quiet when all is well, `path:line:col:
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,6 +13,7 @@ from cti_cli.commands.context import Ctx
 from cti_cli.core.errors import UsageError
 from cti_cli.core.findings import Finding
 from cti_cli.core.rules import RuleContext, run_rules
+from cti_cli.core.safetext import json_text, shown
 from cti_cli.core.settings import TeamConfig
 from cti_cli.locale import _
 from cti_cli.storage.config import CONFIG_NAME, load_config
@@ -112,12 +112,12 @@ def check(ctx: Ctx, args: list[Path], *, as_json: bool, strict: bool, today: dat
     if not as_json:
         findings = [f for f in findings if f.severity != "info"]
     if as_json:
-        print(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2))
+        print(json_text([f.to_json() for f in findings]))
     else:
         for f in findings:
-            sys.stdout.write(f.format() + "\n")
+            sys.stdout.write(shown(f.format()) + "\n")
             if f.hint:
-                sys.stdout.write(f"  hint: {f.hint}\n")
+                sys.stdout.write(shown(f"  hint: {f.hint}") + "\n")
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
     if (errors or warnings) and not as_json:

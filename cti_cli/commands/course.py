@@ -6,7 +6,6 @@ the pure module so `check` and the commands cannot disagree about the method.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +18,7 @@ from cti_cli.core.entries import CaseHead
 from cti_cli.core.errors import RuleViolation, UsageError
 from cti_cli.core.method import Method, load_method
 from cti_cli.core.model import DOMAINS, Case
+from cti_cli.core.safetext import json_text
 from cti_cli.locale import _
 from cti_cli.render import deferred as render  # rich only when something is printed
 from cti_cli.render.layout import page_width
@@ -54,7 +54,7 @@ def checklist(ctx: Ctx, ref: str, *, as_json: bool, day: str | None) -> int:
         rows = [{"id": s.id, "text": s.text_da if lang == "da" else s.text_en,
                  "conditional": s.conditional, "done": s.done,
                  "date": s.date.isoformat() if s.date else None, "na": s.na} for s in states]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json_text(rows))
         return 0
     if gate is None:
         render.line(_("{case}: closed {day}").format(

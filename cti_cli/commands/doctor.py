@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cti_cli.commands.context import Ctx
+from cti_cli.core.safetext import shown
 from cti_cli.locale import _
 from cti_cli.storage.store import (
     Folder,
@@ -208,7 +209,7 @@ def doctor(ctx: Ctx) -> int:
     removed, kept = leftover_temps(folder, time.time())
     for path in removed:
         sys.stdout.write(_("removed {file}: a copy left by an interrupted write more than a day "
-                           "ago").format(file=display_path(path)) + "\n")
+                           "ago").format(file=shown(display_path(path))) + "\n")
     problems = diagnose(folder)
     for path in kept:
         problems.append(Problem("D105", _("{file} is a copy left by an interrupted write (or "
@@ -216,7 +217,7 @@ def doctor(ctx: Ctx) -> int:
                                 _("if no cti command is running, delete it; doctor removes it "
                                   "once it is a day old")))
     for p in problems:
-        sys.stdout.write(f"{p.code} {p.message}\n  fix: {p.hint}\n")
+        sys.stdout.write(shown(f"{p.code} {p.message}\n  fix: {p.hint}") + "\n")
     if not problems:
         sys.stdout.write("no problems found\n")
     return 1 if problems else 0

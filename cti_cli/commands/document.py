@@ -16,7 +16,7 @@ from typing import Any
 from cti_cli.commands.case import _choice
 from cti_cli.commands.context import Ctx, parse_date
 from cti_cli.commands.record import record
-from cti_cli.core import forms
+from cti_cli.core import forms, safetext
 from cti_cli.core.errors import CtiError, UsageError
 from cti_cli.core.method import Form, Lang, Method, load_method
 from cti_cli.core.model import DOC_POINTS, Case, Documentation, doc_date
@@ -140,9 +140,9 @@ def _ask(method: Method, form: Form, case: Case, point: str, when: date,
         else:
             default = last.get(section[q.kind], {}).get(q.key)
         print()
-        print(q.text)
+        print(safetext.shown(q.text))  # a team's method.yaml is a file like any other
         for step, anchor in q.anchors:
-            print(f"  {step}  {anchor}")
+            print(safetext.shown(f"  {step}  {anchor}"))
         what = (words["fidelity"] if q.kind == "fidelity" else words["own_view"]
                 if q.kind == "own_view" else f"{q.low}-{q.high}")
         shown = _SHOW[lang].get(default, default) if isinstance(default, str) else default

@@ -7,7 +7,6 @@ only when something failed, e.g. a reminder could not be mailed (it goes out nex
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from datetime import date, timedelta
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.core.errors import UsageError
+from cti_cli.core.safetext import json_text, shown
 from cti_cli.storage import scan
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ OUTBOX = "outbox"
 
 def _problem(text: str) -> None:
     # Plain, unwrapped lines: cron mails stderr, and people grep it.
-    print(f"cti due: {text}", file=sys.stderr)
+    print(shown(f"cti due: {text}"), file=sys.stderr)
 
 
 def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as_json: bool,
@@ -51,8 +51,8 @@ def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as
     # reminders are for open courses
     entries = scan.load_all(folder, open_only=True, as_of=today, progress=progress_bar)
     unreadable = [folder.rel(e.path) for e in entries if e.facts is None]
-    for shown in unreadable:
-        _problem(f"{shown} cannot be read, so it is left out of the reminders: run `cti check`")
+    for rel in unreadable:
+        _problem(f"{rel} cannot be read, so it is left out of the reminders: run `cti check`")
     records = [e.facts for e in entries if e.facts is not None]
     items = due_items(records, today, config=config, method=method, within=within)
     if worker is not None:
@@ -75,7 +75,7 @@ def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as
 def _print_items(items: list[DueItem], today: date, last_day: date, folder: Folder,
                  as_json: bool) -> None:
     if as_json:
-        print(json.dumps([i.to_json() for i in items], ensure_ascii=False, indent=2))
+        print(json_text([i.to_json() for i in items]))
     elif items:
         from cti_cli.render.due import print_due
 
@@ -210,5 +210,5 @@ def _report(report: SendReport, where: str, *, quiet: bool, to_stderr: bool) -> 
     else:
         text = f"nothing new to mail ({report.already_sent} reminder(s) already sent)"
     if sent or not quiet:
-        print(text, file=sys.stderr if to_stderr else sys.stdout)
+        print(shown(text), file=sys.stderr if to_stderr else sys.stdout)
     return 0 if report.ok else 1

@@ -18,6 +18,7 @@ from cti_cli.commands.checking import rule_findings
 from cti_cli.commands.context import Ctx
 from cti_cli.commands.record import record
 from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.core.safetext import shown
 from cti_cli.locale import _
 from cti_cli.render import terminal as render
 from cti_cli.storage import edit as storage_edit
@@ -111,9 +112,9 @@ def edit(ctx: Ctx, ref: str, *, today: date, use_draft: bool = False,
         problems = _problems(folder, path, text, today)
         errors = [f for f in problems if f.severity == "error"]
         for f in problems:
-            sys.stderr.write(f.format().replace(str(draft), str(path)) + "\n")
+            sys.stderr.write(shown(f.format().replace(str(draft), str(path))) + "\n")
             if f.hint:
-                sys.stderr.write(f"  hint: {f.hint}\n")
+                sys.stderr.write(shown(f"  hint: {f.hint}") + "\n")
         if not errors:
             break
         if not sys.stdin.isatty() or input(_("The file is not valid. Edit again? [Y/n] ")
@@ -144,7 +145,7 @@ def resolve(ctx: Ctx, ref: str, *, mine: bool, today: date) -> int:
     errors = [f for f in _problems(folder, path, text, today) if f.severity == "error"]
     if errors:
         for f in errors:
-            sys.stderr.write(f.format() + "\n")
+            sys.stderr.write(shown(f.format()) + "\n")
         raise CtiError(_("{file} was not changed: taking that side leaves a file that does not "
                          "check").format(file=path.name),
                        hint=_("take the other side, or fix it by hand with `cti edit {case}`")

@@ -6,7 +6,6 @@ records); the computing is `core/fidelity.py`.
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,6 +15,7 @@ from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.commands.progress import picture_target
 from cti_cli.core.errors import CtiError, UsageError
 from cti_cli.core.model import Case
+from cti_cli.core.safetext import json_text, shown
 from cti_cli.locale import _
 
 WORDS: dict[str, dict[str, Any]] = {
@@ -44,9 +44,9 @@ def load_cases(ctx: Ctx, command: str) -> list[Case]:
     entries = scan.load_all(folder, progress=progress_bar)
     for entry in entries:
         if entry.case is None:
-            print(f"cti {command}: " + _("{path} cannot be read, so it is left out: run "
-                                           "`cti check`").format(path=folder.rel(entry.path)),
-                  file=sys.stderr)
+            said = _("{path} cannot be read, so it is left out: run `cti check`").format(
+                path=folder.rel(entry.path))
+            print(shown(f"cti {command}: {said}"), file=sys.stderr)
     return [e.case for e in entries if e.case is not None]
 
 
@@ -127,7 +127,7 @@ def fidelity(ctx: Ctx, ref: str | None, *, since: str | None, until: str | None,
     lang = config.team.language
     words = WORDS[lang]
     if as_json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print(json_text(result.to_json()))
         return 0
     if target is not None:
         from cti_cli.render.pictures import share_bars

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from cti_cli.commands.context import Ctx
 from cti_cli.core.errors import EXIT_OK, CtiError
+from cti_cli.core.safetext import shown
 
 if TYPE_CHECKING:
     from cti_cli.storage.store import Folder
@@ -30,7 +31,7 @@ def setup(ctx: Ctx) -> int:
         raise CtiError(problem, hint="nothing was pinned")
     path = user_config_file(os.environ)
     agreed = pin.add_pin(settings, path)
-    print(f"this machine sends its SMTP password only to {agreed.describe()}")
+    print(shown(f"this machine sends its SMTP password only to {agreed.describe()}"))
     print(f"  (pinned in {path}; if [smtp] in cti.toml changes, `cti due --email` "
           "refuses to log in until you run `cti mail setup` again)")
     if settings.username is not None and not os.environ.get(PASSWORD_ENV):

@@ -8,6 +8,7 @@ from cti_cli.commands.context import Ctx
 from cti_cli.core.errors import CtiError, UsageError
 from cti_cli.core.forms import progress as build
 from cti_cli.core.method import load_method
+from cti_cli.core.safetext import shown
 from cti_cli.locale import _
 from cti_cli.storage import store
 
@@ -45,7 +46,7 @@ def progress(ctx: Ctx, ref: str, *, png: Path | None, svg: Path | None) -> int:
                        hint=WORDS[lang]["hint"].format(case=case.id))
     if target is None:
         for line in chart_lines(data, lang):
-            print(line)
+            print(shown(line))
         return 0
     from cti_cli.render.pictures import progress_picture
 

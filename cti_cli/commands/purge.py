@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from cti_cli.commands.context import Ctx, progress_bar
 from cti_cli.core.errors import UsageError
+from cti_cli.core.safetext import shown
 from cti_cli.render import terminal as render
 from cti_cli.storage import cache, edit, scan, store
 
@@ -104,7 +105,7 @@ def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today
     _commit(ctx, folder, [*(x.path for x in found), retired], len(found))
     render.line(f"deleted {len(found)} case file(s); their ids are retired in "
                 f"{store.CASES_DIR}/{store.RETIRED}")
-    sys.stdout.write("\n" + history_steps(rel))
+    sys.stdout.write("\n" + shown(history_steps(rel)))
     return 0
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from cti_cli.commands.context import Ctx
 from cti_cli.core.errors import EXIT_OK, EXIT_USER, CtiError
+from cti_cli.core.safetext import json_text
 from cti_cli.render import terminal as render
 from cti_cli.team.repo import missing_driver, wants_driver  # noqa: F401  (used by commands)
 
@@ -276,7 +277,6 @@ def _what(entry: HistoryEntry) -> str:
 
 def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
     """The case's changes from git, newest first, in plain words."""
-    import json
 
     from cti_cli.storage import store
     from cti_cli.team import history as githistory
@@ -290,7 +290,7 @@ def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
         data = [{"commit": e.sha, "date": e.date.isoformat(), "author": e.author,
                  "what": _what(e), "subject": e.subject, "trailers": e.trailers}
                 for e in entries]
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json_text(data))
         return EXIT_OK
     if not entries:
         render.line(w["no_history"].format(case=path.stem))

@@ -11,6 +11,7 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from typing import Final, Literal
 
 from cti_cli.core.dueitem import NO_CASE, DueItem
+from cti_cli.core.safetext import printable
 from cti_cli.mail.errors import PrivacyError
 
 Lang = Literal["da", "en"]
@@ -109,7 +110,9 @@ def _case_label(item: DueItem, show_initials: bool) -> str:
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Text from a file on one line, its control characters inert (a mail client or a
+    terminal showing the .eml is a terminal too)."""
+    return " ".join(printable(text).split())
 
 
 def _check_privacy(subject: str, body: str, items: Iterable[DueItem]) -> None:

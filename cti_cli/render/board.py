@@ -11,6 +11,7 @@ from datetime import date
 from typing import Final
 
 from cti_cli.core.board import Board, BoardRow, WorkerLoad
+from cti_cli.core.safetext import shown
 
 # a board of hundreds of courses (a region's folder) is printed as plain columns, without
 # rich: its layout costs about a millisecond a cell row
@@ -109,7 +110,7 @@ def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
     columns = [layout.Col(w[key], drop=_DROP.get(key, 0), wrap=key in _WRAP,
                           min_width=_WRAP.get(key), justify="right" if key in _RIGHT else "left")
                for key in _COLUMNS]
-    cells = {id(row): _cells(row, w, lang) for row in board.rows}
+    cells = {id(row): tuple(map(shown, _cells(row, w, lang))) for row in board.rows}
     if len(board.rows) > PLAIN_ROWS:
         from cti_cli.render import plain
 
@@ -128,15 +129,16 @@ def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
     keep, caps = layout.fit(columns, cells.values(), layout.width())
     need = layout.needed(columns, keep, cells.values())
     console = out()
-    console.print(Text(heading, style="bold"))
+    console.print(Text(shown(heading), style="bold"))
     for load, title, rows in blocks:
         console.print()
-        console.print(Text(title, style="bold"))
+        console.print(Text(shown(title), style="bold"))
         console.print(Text(load_line(load, per_fte, lang), style="red" if load.over else ""))
         if not rows:
             continue
         table = layout.make_table(columns, keep, caps)
         for row in rows:
-            table.add_row(*layout.pick(cells[id(row)], keep), style=_style(row, board.today))
+            table.add_row(*map(Text, layout.pick(cells[id(row)], keep)),
+                          style=_style(row, board.today))
         layout.print_whole(console, table, need)
     layout.print_note(console, columns, keep)

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from cti_cli.core.agenda import AgendaEvent
+from cti_cli.core.safetext import printable
 
 TIMEZONE: Final = "Europe/Copenhagen"
 PRODID: Final = "-//cti-cli//CTI calendar//EN"
@@ -93,7 +94,8 @@ def to_ics(events: list[AgendaEvent], stamps: Mapping[str, Stamp], *, team: str,
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", title)
+    # RFC 5545 TEXT holds no control characters; a calendar app (or a terminal) shows them
+    cal.add("x-wr-calname", printable(title))
     cal.add("x-wr-timezone", TIMEZONE)
     # Subscribed calendars that honour it re-read the file hourly (cron rewrites it daily).
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
@@ -106,11 +108,11 @@ def to_ics(events: list[AgendaEvent], stamps: Mapping[str, Stamp], *, team: str,
         vevent.add("dtstamp", mark.modified)
         vevent.add("last-modified", mark.modified)
         vevent.add("sequence", mark.sequence)
-        vevent.add("summary", event.summary)
+        vevent.add("summary", printable(event.summary))
         if event.description:
-            vevent.add("description", event.description)
+            vevent.add("description", printable(event.description))
         if event.location:
-            vevent.add("location", event.location)
+            vevent.add("location", printable(event.location))
         if isinstance(event.start, datetime) and isinstance(event.end, datetime):
             vevent.add("dtstart", event.start.replace(tzinfo=zone))
             vevent.add("dtend", event.end.replace(tzinfo=zone))

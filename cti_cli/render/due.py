@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from cti_cli.core.dueitem import DueItem
+from cti_cli.core.safetext import shown
 
 COLUMNS = ("case", "initials", "kind", "due", "when", "message")
 # a municipality-wide run can list hundreds of items; rich's layout of them costs ~1 ms a
@@ -49,8 +50,9 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
     # the message keeps room for a few words a line (and a date whole) before anything else
     columns = [layout.Col(c, drop=_DROP.get(c, 0), wrap=c == "message", min_width=24)
                for c in COLUMNS]
-    cells = {id(item): (item.case, item.initials, item.kind, item.due.isoformat(),
-                        _when(item.days_left), item.message) for item in items}
+    cells = {id(item): tuple(map(shown, (item.case, item.initials, item.kind,
+                                         item.due.isoformat(), _when(item.days_left),
+                                         item.message))) for item in items}
     if len(items) > PLAIN_ITEMS:  # no rich at all: neither its import nor its layout
         from cti_cli.render import plain
 
@@ -75,6 +77,6 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
             table.add_row(*map(Text, layout.pick(cells[id(item)], keep)),
                           style=_style(item.days_left))
         out().print()
-        out().print(layout.title_line(f"{titles[worker]}, {len(rows)} item(s)"))
+        out().print(layout.title_line(shown(f"{titles[worker]}, {len(rows)} item(s)")))
         layout.print_whole(out(), table, need)
     layout.print_note(out(), columns, keep)

@@ -196,11 +196,12 @@ def make_table(columns: Sequence[Col], keep: Sequence[int],
     No title: rich wraps a title to the table's width, which can be narrower than the title;
     print it as a line of its own above the table (`title_line`)."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(header_style="bold", box=None, pad_edge=False, show_edge=False)
     for i in keep:
         col = columns[i]
-        table.add_column(col.header, justify=col.justify, no_wrap=not col.wrap,
+        table.add_column(Text(col.header), justify=col.justify, no_wrap=not col.wrap,
                          overflow="fold", max_width=caps[i],
                          min_width=col.min_width if col.wrap else None)
     return table

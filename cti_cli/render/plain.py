@@ -2,7 +2,7 @@
 draw nothing. Importing rich and laying out a table costs about a millisecond a row, and
 ~40 ms before the first one; a list of thousands of cases needs neither colour nor folding.
 
-Every text goes through `mask_cpr`, as in `terminal.py`.
+Every text goes through `shown` (control characters inert, CPR masked), as in `terminal.py`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cti_cli.core.privacy import mask_cpr as _m
+from cti_cli.core.safetext import shown as _m
 
 
 def write(lines: Iterable[str]) -> None:
-    """Write whole lines to stdout (masked)."""
+    """Write whole lines to stdout (made inert and masked)."""
     sys.stdout.write("".join(_m(line) + "\n" for line in lines))
 
 

@@ -15,13 +15,14 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cti_cli.core.privacy import mask_cpr
+from cti_cli.core.safetext import shown
 from cti_cli.render import layout
 from cti_cli.render.layout import Col, console_width
 
-# Every text shown goes through `_m`: CPR-like numbers are masked at this one boundary
-# (`show --json` is the data itself and is not masked; see README, "Security and data protection").
-_m = mask_cpr
+# Every text shown goes through `_m`: control characters made inert and CPR-like numbers
+# masked at this one boundary (`show --json` is the data itself and is not masked, only its
+# control characters escaped; see README, "Security and data protection").
+_m = shown
 
 _consoles: dict[bool, tuple[int, Console]] = {}
 _TRAILING = re.compile(r"[ \t]+(?=\r?\n)")
@@ -93,11 +94,11 @@ def _fitted(title: str | None, columns: Sequence[str | Col], rows: Iterable[Sequ
             return Group(layout.title_line(title), fitted), dropped, need
         return fitted, dropped, need
     right = set(justify_right)
-    t = Table(title=title, title_justify="left", header_style="bold",
+    t = Table(title=Text(title) if title else None, title_justify="left", header_style="bold",
               box=None, pad_edge=False, show_edge=False)
     for c in columns:
         assert isinstance(c, str)
-        t.add_column(c, justify="right" if c in right else "left", overflow="fold")
+        t.add_column(Text(_m(c)), justify="right" if c in right else "left", overflow="fold")
     for cell_row in cells:
         t.add_row(*cell_row)
     return t, [], 0
@@ -149,7 +150,7 @@ def key_values(title: str, pairs: Sequence[tuple[str, Any]]) -> None:
     t.add_column(style="bold")
     t.add_column()
     for k, v in pairs:
-        t.add_row(Text(k), Text("" if v is None else _m(str(v))))
+        t.add_row(Text(_m(k)), Text("" if v is None else _m(str(v))))
     if title:
         out().print(Text(_m(title), style="bold underline"))
     out().print(t)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from rich.text import Text
 
+from cti_cli.core.safetext import shown
 from cti_cli.core.timeline import Bar, Deadline, Timeline
 from cti_cli.render import terminal as render
 
@@ -253,4 +254,6 @@ def _pointer(col: int, mark: str, label: str, style: str) -> Text:
 def print_timeline(tl: Timeline, lang: str = "da") -> None:
     console = render.out()
     for line in lines(tl, lang):
+        if shown(line.plain) != line.plain:  # data from the file (rare): inert, unstyled
+            line = Text(shown(line.plain), no_wrap=True)
         console.print(line, overflow="crop", no_wrap=True, crop=True)

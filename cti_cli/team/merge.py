@@ -28,6 +28,7 @@ from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarint import ScalarInt
 from ruamel.yaml.tokens import CommentToken
 
+from cti_cli.core.safetext import shown
 from cti_cli.storage.yamlread import OURS_MARKER, SEP_MARKER, THEIRS_MARKER
 
 __all__ = [
@@ -630,16 +631,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         texts = [p.read_text(encoding="utf-8") for p in (base, ours, theirs)]
         result = merge_texts(texts[0], texts[1], texts[2], labels=labels)
     except TwoCitizens as exc:  # leave OURS as it is: one citizen, no markers, no mix
-        print(f"cti merge-driver: {name}: {exc}", file=sys.stderr)
+        print(shown(f"cti merge-driver: {name}: {exc}"), file=sys.stderr)
         return 1
     except (MergeError, UnicodeDecodeError) as exc:
-        print(f"cti merge-driver: {name}: {exc}; merging line by line", file=sys.stderr)
+        print(shown(f"cti merge-driver: {name}: {exc}; merging line by line"), file=sys.stderr)
         return _merge_lines(base, ours, theirs)
     with ours.open("w", encoding="utf-8", newline="") as handle:
         handle.write(result.text)
     if result.conflicts:
         fields = ", ".join(c.path for c in result.conflicts)
-        print(f"cti merge-driver: {name}: both sides changed {fields}", file=sys.stderr)
+        print(shown(f"cti merge-driver: {name}: both sides changed {fields}"), file=sys.stderr)
         return 1
     return 0
 
