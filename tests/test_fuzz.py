@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cti_cli.cli import main
+from cti_cli.core.findings import MAX_FINDINGS
 from cti_cli.storage.store import validate_text
-from cti_cli.storage.validate import MAX_FINDINGS
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 BASE = (EXAMPLES / "cases" / "2026-006.yaml").read_text("utf-8")
@@ -132,7 +132,7 @@ def test_findings_are_capped_at_100_then_a_count() -> None:
     assert case is None and len(findings) == MAX_FINDINGS + 1
     assert [f.code for f in findings[:MAX_FINDINGS]] == ["E101"] * MAX_FINDINGS
     assert findings[0].line == 11 and findings[-2].line == 10 + MAX_FINDINGS
-    assert findings[-1].code == "E199" and f"{n - MAX_FINDINGS} more" in findings[-1].message
+    assert findings[-1].code == "E199" and f"{n - MAX_FINDINGS} " in findings[-1].message
 
 
 @pytest.mark.parametrize("sep", ["-", "\u2011", "\u2013", "/", " ", "\u00a0", ""])
@@ -161,3 +161,18 @@ def test_cti_toml_with_a_bom_is_read_and_a_huge_one_is_refused(team: Path) -> No
     toml.write_bytes(toml.read_bytes() + b"#" * (2 * 1024 * 1024))
     code, output = _run(["list"], team)
     assert code == 1 and "larger than" in output
+
+
+def test_rule_findings_are_capped_too(team: Path) -> None:
+    """Contacts before the case began (E208 each) give 100 findings and a count: the rules
+    stop collecting at the cap, and only those 100 places are looked up."""
+    n = 3000
+    (team / "cases" / "2026-777.yaml").write_text(
+        minimal_case("2026-777") + "contacts:\n" + "- date: 2026-01-01\n" * n, "utf-8")
+    code, output = _run(["check", "cases/2026-777.yaml"], team)
+    lines = [ln for ln in output.splitlines() if ": E" in ln]
+    assert code == 1
+    assert [ln.split(": ")[1][:4] for ln in lines] == ["E208"] * MAX_FINDINGS + ["E199"], output
+    assert lines[0].startswith("cases/2026-777.yaml:11:9:")
+    more = int(re.search(r"E199 (\d+)", lines[-1])[1])  # type: ignore[index]
+    assert n - MAX_FINDINGS <= more <= n - MAX_FINDINGS + 3  # + the odd other rule

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from cti_cli.commands.context import Ctx
 from cti_cli.core.errors import UsageError
-from cti_cli.core.findings import Finding
-from cti_cli.core.rules import RuleContext, run_rules
+from cti_cli.core.findings import MAX_FINDINGS, Finding, not_shown
+from cti_cli.core.rules import RuleContext, first_issues
 from cti_cli.core.safetext import json_text, shown
 from cti_cli.core.settings import TeamConfig
 from cti_cli.locale import _
@@ -47,7 +47,7 @@ def rule_findings(entry: Entry, config: TeamConfig | None, today: date,
         method=method,
         extra={"config": config},
     )
-    issues = run_rules(ctx)
+    issues, more = first_issues(ctx, MAX_FINDINGS)
     shown = entry.findings[0].path if entry.findings else display_path(entry.path)
     if entry.case.id != entry.path.stem:
         from cti_cli.core.rules import Issue
@@ -58,13 +58,17 @@ def rule_findings(entry: Entry, config: TeamConfig | None, today: date,
                                f"rename the file to {entry.case.id}.yaml or fix the id"))
     if not issues:
         return []
-    parsed, _ = parse_text(entry.text, shown, positions=True)
+    # the places of these issues only: a file's every position costs ~60 MB at 2 MB
+    wanted = frozenset(tuple(i.loc[:n]) for i in issues for n in range(len(i.loc) + 1))
+    parsed, _ = parse_text(entry.text, shown, positions=wanted)
     assert parsed is not None
     found = []
     for issue in issues:
         line, col = parsed.position(issue.loc)
         found.append(Finding(shown, line, col, issue.code, issue.severity, issue.message,
                              issue.hint))
+    if more:
+        found.append(not_shown(found[-1], more))
     return found
 
 

@@ -6,6 +6,12 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 from cti_cli.core.privacy import mask_cpr
+from cti_cli.locale import _, ngettext
+
+#: Findings reported per file: the first 100, then a count (E199). A 2 MB file can hold
+#: 75,000 mistakes; listing them all helps nobody, and words, places and lines for each cost
+#: seconds and hundreds of MB. Schema errors and rule issues both stop at it.
+MAX_FINDINGS = 100
 
 #: `info` is a fact worth counting (a forced step), not a problem: only `check --json` shows it.
 Severity = Literal["error", "warning", "info"]
@@ -33,3 +39,11 @@ class Finding:
 
     def to_json(self) -> dict[str, object]:
         return {k: mask_cpr(v) if isinstance(v, str) else v for k, v in asdict(self).items()}
+
+
+def not_shown(last: Finding, more: int) -> Finding:
+    """E199 after the first MAX_FINDINGS findings of a file (at the last one's place)."""
+    return Finding(last.path, last.line, last.column, "E199", "error",
+                   ngettext("{n} more problem in this file is not shown",
+                            "{n} more problems in this file are not shown", more).format(n=more),
+                   _("fix the first {n} and run `cti check` again").format(n=MAX_FINDINGS))

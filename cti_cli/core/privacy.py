@@ -27,6 +27,9 @@ _CPR: Final = re.compile(
     r"(\d)(\d{3})(?!\d)")
 
 
+_DIGIT: Final = re.compile(r"\d")
+
+
 def _century(yy: int, seventh: int) -> int:
     """The CPR rule: the 7th digit and the year together give the century of birth."""
     if seventh <= 3:
@@ -57,6 +60,6 @@ def has_cpr(text: str) -> bool:
 def mask_cpr(text: str) -> str:
     """`text` with every CPR-like number replaced by DDMMYY-XXXX (nothing of it is kept:
     the birth date half identifies a person as well)."""
-    if not any(ch.isdigit() for ch in text):
-        return text  # the common case, cheaply
+    if _DIGIT.search(text) is None:
+        return text  # the common case, cheaply (one C scan, not a Python loop per character)
     return _CPR.sub(lambda m: MASK if _is_cpr(m) else m[0], text)

@@ -578,3 +578,17 @@ def run_rules(ctx: RuleContext, rules: list[tuple[str, Rule]] | None = None) -> 
     for _name, rule in rules if rules is not None else RULES:
         issues.extend(rule(ctx))
     return issues
+
+
+def first_issues(ctx: RuleContext, limit: int) -> tuple[list[Issue], int]:
+    """The first `limit` issues in table order and how many more there are: a file with
+    75,000 mistakes keeps `limit` issues, not 75,000 (only counted past the cap)."""
+    kept: list[Issue] = []
+    more = 0
+    for _name, rule in RULES:
+        for issue in rule(ctx):
+            if len(kept) < limit:
+                kept.append(issue)
+            else:
+                more += 1
+    return kept, more

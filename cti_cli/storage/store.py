@@ -298,8 +298,8 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
         raise CtiError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def parse_text(text: str, shown: str, *, positions: bool = False) -> tuple[Parsed | None,
-                                                                          list[Finding]]:
+def parse_text(text: str, shown: str, *, positions: bool | frozenset[tuple[str | int, ...]] = False
+               ) -> tuple[Parsed | None, list[Finding]]:
     from cti_cli.storage.yamlread import ReadError, parse
 
     try:

@@ -13,13 +13,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from cti_cli.core.findings import Finding
+from cti_cli.core.findings import MAX_FINDINGS, Finding, not_shown
 from cti_cli.core.model import Case
 from cti_cli.storage.yamlread import Parsed
 
-#: Findings reported per file: the first 100, then a count. A 2 MB file can hold 75,000
-#: mistakes; listing them all helps nobody and used to cost minutes.
-MAX_FINDINGS = 100
+__all__ = ["MAX_FINDINGS", "clean_loc", "validate", "validate_model"]
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -184,9 +182,5 @@ def validate_model(model: type[M], data: Any, parsed: Parsed,
             code, message, hint = _message(err, model, data)
             findings.append(Finding(path, line, col, code, "error", message, hint))
         if len(placed) > MAX_FINDINGS:
-            rest = len(placed) - MAX_FINDINGS
-            last = findings[-1]
-            findings.append(Finding(path, last.line, last.column, "E199", "error",
-                                    f"{rest} more problem(s) in this file are not shown",
-                                    f"fix the first {MAX_FINDINGS} and run `cti check` again"))
+            findings.append(not_shown(findings[-1], len(placed) - MAX_FINDINGS))
         return None, findings

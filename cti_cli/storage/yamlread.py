@@ -176,8 +176,10 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 
 class _Builder:
-    def __init__(self, positions: bool):
-        self.positions = positions
+    def __init__(self, positions: bool | frozenset[Path_]):
+        self.positions = bool(positions)
+        # only these paths (a few findings' places in a huge file), or every path
+        self.wanted = positions if isinstance(positions, frozenset) else None
         self.value_pos: dict[Path_, tuple[int, int]] = {}
         self.key_pos: dict[Path_, tuple[int, int]] = {}
         self.seen: set[int] = set()
@@ -189,7 +191,7 @@ class _Builder:
         if len(path) > MAX_DEPTH:
             raise ReadError(f"the data is nested more than {MAX_DEPTH} levels deep",
                             *_mark(node), code="E007")
-        if self.positions:
+        if self.positions and (self.wanted is None or path in self.wanted):
             self.value_pos[path] = _mark(node)
         self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
@@ -217,9 +219,10 @@ class _Builder:
                     raise ReadError(f"duplicate key {key!r}", *_mark(key_node),
                                     hint="a key may appear only once in a mapping: merge the "
                                     "two entries or remove one", code="E004")
-                if self.positions:
-                    self.key_pos[(*path, key)] = _mark(key_node)
-                result[key] = self.build(value_node, (*path, key))
+                here = (*path, key)
+                if self.positions and (self.wanted is None or here in self.wanted):
+                    self.key_pos[here] = _mark(key_node)
+                result[key] = self.build(value_node, here)
             return result
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
@@ -343,8 +346,11 @@ def _max_flow_depth(text: str) -> int:
     return best
 
 
-def parse(text: str, *, positions: bool = False) -> Parsed:
-    """Parse one YAML document into plain Python values (dict, list, str, int, date …)."""
+def parse(text: str, *, positions: bool | frozenset[Path_] = False) -> Parsed:
+    """Parse one YAML document into plain Python values (dict, list, str, int, date …).
+
+    `positions`: where each part stands (True), or only the parts named in the set.
+    """
     if text.count("[") + text.count("{") > MAX_DEPTH and _max_flow_depth(text) > MAX_DEPTH:
         # libyaml recurses per level: refuse absurd nesting before it can exhaust the stack
         raise ReadError(f"the data is nested more than {MAX_DEPTH} levels deep", 1, 1,
