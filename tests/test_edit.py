@@ -115,3 +115,43 @@ def test_on_a_terminal_an_invalid_edit_is_offered_again(case: Path, tmp_path: Pa
     assert "E001" in err  # the first, broken save was reported
     assert counter.read_text() == "2"
     assert case.read_text("utf-8").endswith("plan: fixed\n")
+
+
+def _racing_editor(tmp_path: Path, folder: Path, case: str, command: list[str],
+                   body: str) -> str:
+    """An $EDITOR that runs another cti command on the same case while the file is open,
+    then changes the draft: what happens when `cti log` runs during `cti edit`."""
+    cti = str(Path(sys.executable).parent / "cti")
+    return _editor(tmp_path, "racing", f"""import subprocess
+        subprocess.run([{cti!r}, "-C", {str(folder)!r}, *{command!r}], check=True)
+        {body}""")
+
+
+def test_a_log_during_an_edit_is_kept_with_the_edit(case: Path, cti, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = case.parent.parent
+    monkeypatch.setenv("EDITOR", _racing_editor(
+        tmp_path, folder, case.stem, ["log", case.stem, "Opkald imens", "--date", "2026-02-12"],
+        'text += "plan: Egen bolig\\n"'))
+    result = cti("-C", folder, "edit", case.stem, input="")
+    assert result.code == 0, result.output
+    text = case.read_text("utf-8")
+    assert "Opkald imens" in text and "plan: Egen bolig" in text  # both changes kept
+    assert not list((folder / ".cti" / "drafts").iterdir())
+
+
+def test_an_edit_that_clashes_with_a_change_meanwhile_keeps_the_draft(
+        case: Path, cti, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = case.parent.parent
+    monkeypatch.setenv("EDITOR", _racing_editor(
+        tmp_path, folder, case.stem, ["plan", case.stem, "Deres plan"],
+        'text += "plan: Mit udkast\\n"'))
+    result = cti("-C", folder, "edit", case.stem, input="")
+    draft = folder / ".cti" / "drafts" / case.name
+    text = case.read_text("utf-8")
+    assert result.code == 1 and str(draft) in result.err, result.output
+    assert "Deres plan" in text and "Mit udkast" not in text  # the other change stands
+    assert "Mit udkast" in draft.read_text("utf-8")  # and the edit is not lost
+    # the next edit does not overwrite the kept draft
+    again = cti("-C", folder, "edit", case.stem, input="")
+    assert again.code == 1 and "Mit udkast" in draft.read_text("utf-8")

@@ -154,6 +154,23 @@ def test_new_refuses_an_id_that_identifies_the_citizen(case_id: str, team: Path)
     assert not (team / "cases" / f"{case_id}.yaml").exists()
 
 
+@pytest.mark.parametrize("case_id", ["mette-kristensen", "Mette", "anne.marie_hansen"])
+def test_new_refuses_an_id_that_reads_as_a_name(case_id: str, team: Path) -> None:
+    code, output = _run(["new", "--initials", "MK", "--worker", "anna", "--group",
+                         "homelessness", "--transition-date", "2026-03-01", "--id", case_id],
+                        team)
+    assert code == 2 and "--id" in output, output
+    assert not (team / "cases" / f"{case_id}.yaml").exists()
+
+
+@pytest.mark.parametrize("case_id", ["2026-004", "c1", "late", "n12", "x-ray"])
+def test_new_takes_a_code_as_id(case_id: str, team: Path) -> None:
+    code, output = _run(["new", "--initials", "MK", "--worker", "anna", "--group",
+                         "homelessness", "--transition-date", "2026-03-01", "--id", case_id],
+                        team)
+    assert code == 0 and (team / "cases" / f"{case_id}.yaml").exists(), output
+
+
 def test_cti_toml_with_a_bom_is_read_and_a_huge_one_is_refused(team: Path) -> None:
     toml = team / "cti.toml"
     toml.write_bytes(b"\xef\xbb\xbf" + toml.read_bytes())
@@ -176,3 +193,18 @@ def test_rule_findings_are_capped_too(team: Path) -> None:
     assert lines[0].startswith("cases/2026-777.yaml:11:9:")
     more = int(re.search(r"E199 (\d+)", lines[-1])[1])  # type: ignore[index]
     assert n - MAX_FINDINGS <= more <= n - MAX_FINDINGS + 3  # + the odd other rule
+
+
+def test_quoted_brackets_are_text_not_nesting(team: Path) -> None:
+    """70 `[` in a quoted note (and more in a comment) are not nesting; real nesting deeper
+    than 64 levels is still refused."""
+    path = team / "cases" / "2026-778.yaml"
+    note = "[" * 70 + " {{ se ovenfor"
+    path.write_text(minimal_case("2026-778") + f"# {'[' * 80}\ncontacts:\n- date: 2026-02-12\n"
+                    f"  note: \"{note}\"\n- date: 2026-02-13\n  note: '{'{' * 70}'\n", "utf-8")
+    code, output = _run(["check", "cases/2026-778.yaml"], team)
+    assert "E007" not in output and code == 0, output
+    assert "[" * 20 in _run(["show", "2026-778"], team)[1]
+    path.write_text(minimal_case("2026-778") + "plan: " + "[" * 70 + "]" * 70 + "\n", "utf-8")
+    code, output = _run(["check", "cases/2026-778.yaml"], team)
+    assert code == 1 and "E007" in output, output

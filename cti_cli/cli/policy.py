@@ -8,6 +8,24 @@ from collections.abc import Callable
 from typing import Any
 
 
+def _not_writable(exc: BaseException) -> bool:
+    """Say so when a write failed because of the machine's state (a read-only folder or file
+    system, a full disk): that is no bug in cti, and exits 1 with what to do."""
+    import errno
+
+    if not isinstance(exc, OSError) or exc.errno not in (
+            errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT):
+        return False
+    from cti_cli.core.safetext import shown
+    from cti_cli.locale import _
+
+    where = f"{exc.filename}: " if exc.filename else ""
+    sys.stderr.write(shown("cti: " + _("cannot write {where}{reason}").format(
+        where=where, reason=exc.strerror) + "\n  hint: " + _(
+        "make the folder writable (or free disk space) and run the command again")) + "\n")
+    return True
+
+
 def guarded(call: Callable[[], Any], *, debug: Callable[[], bool],
             other: Callable[[BaseException], int | None] | None = None) -> int:
     """Run `call`; user errors exit 1 (2 for usage), Ctrl-C 130, bugs 3 with "please report".
@@ -35,6 +53,8 @@ def guarded(call: Callable[[], Any], *, debug: Callable[[], bool],
         code = other(exc) if other is not None else None
         if code is not None:
             return code
+        if _not_writable(exc):
+            return 1
         if debug():
             import traceback
 

@@ -27,12 +27,19 @@ def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
 
 
 def _refuse_personal_id(case_id: str) -> None:
-    """A case id reaches file names, commit messages and mail: never a CPR number."""
-    from cti_cli.core.privacy import has_cpr
+    """A case id reaches file names, commit messages and mail: never a CPR number or a name.
+
+    The documented forms: `YYYY-NNN` (what cti gives) or a short code of lowercase letters
+    and digits (`c1`, `late`); see README, "Untrusted input".
+    """
+    from cti_cli.core.privacy import has_cpr, looks_like_name
 
     hint = _("leave out --id to get the next YYYY-NNN id, or use a code such as 2026-004")
     if has_cpr(case_id) or has_cpr(case_id.replace("_", "-")):
         raise UsageError(_("--id looks like a CPR number: a case id must not identify the "
+                           "citizen"), hint=hint)
+    if looks_like_name(case_id):
+        raise UsageError(_("--id looks like a person's name: a case id must not identify the "
                            "citizen"), hint=hint)
 
 

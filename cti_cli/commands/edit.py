@@ -71,11 +71,14 @@ def edit(ctx: Ctx, ref: str, *, today: date, use_draft: bool = False,
         raise UsageError(_("use either --draft or --discard-draft, not both"))
     folder = ctx.folder()
     path = store.case_path(folder, ref)
-    current, stamp, conflicted = _current(path)
+    current, _stamp, conflicted = _current(path)
     drafts = store.ensure_state_dir(folder) / "drafts"
     drafts.mkdir(mode=0o700, exist_ok=True)
     draft = drafts / path.name
-    start = current
+    # the file as the draft's edit began: a change made meanwhile (`cti log` while the editor
+    # is open, a colleague's change pulled) is merged in at save, never overwritten
+    based_on = drafts / f"{path.name}.base"
+    start = base = current
     if draft.exists() and not discard_draft:
         if not use_draft:
             if not sys.stdin.isatty():
@@ -87,8 +90,14 @@ def edit(ctx: Ctx, ref: str, *, today: date, use_draft: bool = False,
             use_draft = input(_("A draft from an earlier edit of {case} is kept. Continue "
                                 "it? [Y/n] ").format(case=path.stem)
                               ).strip().lower() not in ("n", "no", "nej")
+            if not use_draft:  # never overwritten unasked
+                raise CtiError(_("the draft of {case} is kept at {draft}").format(
+                    case=path.stem, draft=draft), hint=_(
+                    "drop it with `cti edit {case} --discard-draft`").format(case=path.stem))
         if use_draft:
             start = draft.read_text("utf-8")
+            if based_on.exists():
+                base = based_on.read_text("utf-8")
     elif use_draft:
         raise CtiError(_("there is no draft of {case} to continue").format(case=path.stem),
                        hint=_("start a new edit with `cti edit {case}`").format(case=path.stem))
@@ -96,6 +105,9 @@ def edit(ctx: Ctx, ref: str, *, today: date, use_draft: bool = False,
         start = _explanation() + "\n" + current
     draft.write_text(start, "utf-8")
     draft.chmod(0o600)
+    if not based_on.exists() or not use_draft:
+        based_on.write_text(base, "utf-8")
+        based_on.chmod(0o600)
     while True:
         result = subprocess.run([*_editor(), str(draft)], check=False)
         if result.returncode != 0:
@@ -125,10 +137,41 @@ def edit(ctx: Ctx, ref: str, *, today: date, use_draft: bool = False,
                        "--draft` (or drop it with --discard-draft)").format(draft=draft,
                                                                             case=path.stem))
     with storage_edit.case_lock(folder, path.stem):
-        storage_edit.atomic_write(path, text, expect=stamp)
+        now, now_stamp, _conflicted = _current(path)
+        if now != base:
+            text = _merge_meanwhile(folder, path, draft, base, text, now, today,
+                                    can_merge=not conflicted)
+        storage_edit.atomic_write(path, text, expect=now_stamp)
     draft.unlink()
+    based_on.unlink(missing_ok=True)
     record(ctx, folder, path, action="edit", subject=f"{path.stem}: edit by hand")
     return 0
+
+
+def _merge_meanwhile(folder: store.Folder, path: Path, draft: Path, base: str, mine: str,
+                     now: str, today: date, *, can_merge: bool = True) -> str:
+    """The edit with what changed in the file while the editor was open (a `cti log`, a
+    pull), or CtiError keeping the draft when the two touch the same thing."""
+    from cti_cli.team.merge import MergeError, merge_texts
+
+    keep = CtiError(
+        _("{case} changed while you edited it, in the same place as your edit: nothing was "
+          "written, and your edit is kept at {draft}").format(case=path.stem, draft=draft),
+        hint=_("see the other change with `cti show {case}` or `git diff`; then continue your "
+               "edit with `cti edit {case} --draft` (it is merged again when you save)"
+               ).format(case=path.stem))
+    if not can_merge:  # a file with conflict markers is not merged again
+        raise keep
+    try:
+        merged = merge_texts(base, mine, now, labels=("yours", "meanwhile"))
+    except MergeError:
+        raise keep from None
+    if merged.conflicts or any(f.severity == "error"
+                               for f in _problems(folder, path, merged.text, today)):
+        raise keep
+    render.line(_("{case} changed while you edited it; your edit is saved together with that "
+                  "change").format(case=path.stem))
+    return merged.text
 
 
 def resolve(ctx: Ctx, ref: str, *, mine: bool, today: date) -> int:

@@ -63,3 +63,17 @@ def mask_cpr(text: str) -> str:
     if _DIGIT.search(text) is None:
         return text  # the common case, cheaply (one C scan, not a Python loop per character)
     return _CPR.sub(lambda m: MASK if _is_cpr(m) else m[0], text)
+
+
+_ID_PARTS: Final = re.compile(r"[-_.\s]+")
+
+
+def looks_like_name(token: str) -> bool:
+    """A case id that reads as a person's name: two words of letters (`mette-kristensen`,
+    `anne.marie`) or a capitalised word (`Mette`, `Mette_K`). Codes such as `2026-004`,
+    `c1`, `late` or `n12` do not."""
+    parts = [p for p in _ID_PARTS.split(token) if p]
+    words = [p for p in parts if len(p) >= 2 and p.isalpha()]
+    capitalised = any(len(p) >= 3 and p.isalpha() and p[0].isupper() and p[1:].islower()
+                      for p in parts)
+    return len(words) >= 2 or capitalised

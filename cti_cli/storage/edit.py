@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cti_cli.core.errors import CaseFileError, ConcurrentChange, CtiError, UsageError
+from cti_cli.locale import _
 from cti_cli.storage import atomic
 from cti_cli.storage.store import (
     SCHEMA_HEADER,
@@ -38,6 +39,14 @@ if TYPE_CHECKING:
     from cti_cli.storage.yamlread import Parsed
 
 LOCK_TIMEOUT = 60.0
+
+
+def not_writable(where: Path, exc: OSError) -> CtiError:
+    """A clear message for a folder cti may not write (read-only, full, no permission)."""
+    return CtiError(_("cannot change anything in {folder}: {reason}").format(
+        folder=where, reason=exc.strerror or type(exc).__name__),
+        hint=_("nothing was written; make the folder writable (or free disk space) and run "
+               "the command again"))
 
 
 def atomic_write(path: Path, text: str, *, expect: Stamp | None = None,
@@ -78,8 +87,12 @@ def case_lock(folder: Folder, case_id: str, timeout: float = LOCK_TIMEOUT) -> It
     On POSIX an flock(2) on the lock file, as filelock's own Unix lock takes it, without
     importing filelock (logging and more: ~5 % of a `cti log`); filelock elsewhere.
     """
-    locks = ensure_state_dir(folder) / "locks"
-    locks.mkdir(mode=0o700, exist_ok=True)
+    try:
+        locks = ensure_state_dir(folder) / "locks"
+        locks.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(locks / f"{case_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:  # a read-only folder or file system, a full disk
+        raise not_writable(folder.root, exc) from None
     busy = CtiError(f"case {case_id} is being changed by another cti process",
                     hint="wait a moment and run the command again")
     try:
@@ -87,6 +100,7 @@ def case_lock(folder: Folder, case_id: str, timeout: float = LOCK_TIMEOUT) -> It
     except ImportError:  # not POSIX
         from filelock import FileLock, Timeout
 
+        os.close(fd)
         try:
             with FileLock(str(locks / f"{case_id}.lock"), timeout=timeout):
                 yield
@@ -95,7 +109,6 @@ def case_lock(folder: Folder, case_id: str, timeout: float = LOCK_TIMEOUT) -> It
         return
     import time
 
-    fd = os.open(locks / f"{case_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -143,6 +156,61 @@ def dump_text(doc: Any, like: str = "") -> str:
     return buf.getvalue()
 
 
+def newline_of(text: str) -> str:
+    """The file's line break, by its first line: CRLF files stay CRLF when cti writes."""
+    end = text.find("\n")
+    return "\r\n" if end > 0 and text[end - 1] == "\r" else "\n"
+
+
+def with_newline(text: str, newline: str) -> str:
+    """`text` with every line break `newline` (a CRLF file read, changed and written)."""
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    return text if newline == "\n" else text.replace("\n", newline)
+
+
+_DIRECTIVES = re.compile(r"\A((?:(?:%[^\n]*|#[^\n]*|[ \t]*)\n)*?---[^\n]*\n)", re.M)
+
+
+def _split_directives(text: str) -> tuple[str, str]:
+    """(`%YAML 1.1` … `---` lines, the rest). cti reads every file as YAML 1.2 whatever its
+    directive says; ruamel would load and write a 1.1 file by 1.1 rules (`10:00` is 600),
+    so it gets the document alone and the directive lines are written back unchanged."""
+    if not text.lstrip("\ufeff").startswith(("%", "#")) or "\n%" not in "\n" + text:
+        return "", text
+    m = _DIRECTIVES.match(text)
+    if m is None or not any(ln.startswith("%") for ln in m.group(1).splitlines()):
+        return "", text
+    return m.group(1), text[m.end():]
+
+
+def _load_rt(yaml: Any, text: str) -> tuple[Any, str]:
+    """Load with ruamel what cti's reader (libyaml) accepted; (tree, the text it loaded).
+
+    libyaml takes a TAB after `key:` as white space, ruamel's scanner refuses it: such a
+    TAB becomes a space (the one change made to lines the command did not touch). Anything
+    else ruamel cannot load is a clear message, never an internal error.
+    """
+    from ruamel.yaml.error import MarkedYAMLError
+
+    for _attempt in range(200):
+        try:
+            return yaml.load(text), text
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            at = getattr(mark, "index", None)
+            if at is not None and 0 <= at < len(text) and text[at] == "\t":
+                text = text[:at] + " " + text[at + 1:]
+                continue
+            raise CtiError(_("cti cannot change this file: line {line} is written in a way "
+                             "its writer does not follow").format(
+                                 line=mark.line + 1 if mark is not None else 1),
+                           hint=_("change it by hand with `cti edit`, or write that line "
+                                  "plainly (spaces, not tabs; no directives)")) from None
+    raise CtiError(_("cti cannot change this file: too many tabs between keys and values"),
+                   hint=_("replace the tabs with spaces (`cti edit`)"))
+
+
 class Editor:
     """A case document open for change.
 
@@ -151,6 +219,9 @@ class Editor:
     with the data the file must then read as; anything else, or any of those the text cannot
     take, goes through the ruamel tree (`doc`), which keeps comments and order: asking for
     `doc` loads the original text and replays the changes made so far.
+
+    Whatever `check` accepts can be written: CRLF files stay CRLF, a `%YAML` directive and
+    the comments before `---` stay as they were, a TAB after `key:` is read.
     """
 
     def __init__(self, folder: Folder, loaded: Loaded):
@@ -159,6 +230,7 @@ class Editor:
         self.changed = False
         self._doc: Any = None
         self.yaml: Any = None
+        self.head, self.source = "", loaded.text  # set again when the tree is loaded
         self._ops: list[tuple[str, tuple[Any, ...]]] = []
         # text mode: the edited text and the data it must read as (None: tree mode)
         data = loaded.parsed.data
@@ -172,9 +244,10 @@ class Editor:
     @property
     def doc(self) -> Any:
         if self._doc is None:
+            self.head, body = _split_directives(with_newline(self.loaded.text, "\n"))
             self.yaml = _yaml_rt()
-            _configure_indent(self.yaml, self.loaded.text)
-            self._doc = self.yaml.load(self.loaded.text)
+            _configure_indent(self.yaml, body)
+            self._doc, self.source = _load_rt(self.yaml, body)
             ops, self._ops = self._ops, []
             self._text = self._expect = None
             for name, args in ops:
@@ -272,11 +345,12 @@ class Editor:
         self.changed = True
 
     def text(self) -> str:
+        newline = newline_of(self.loaded.text)
         if self._text is not None:
-            return self._text
+            return with_newline(self._text, newline) if newline != "\n" else self._text
         buf = io.StringIO()
         self.yaml.dump(self.doc, buf)
-        return keep_wrapping(self.loaded.text, buf.getvalue())
+        return with_newline(self.head + keep_wrapping(self.source, buf.getvalue()), newline)
 
 
 def _reads_as(old: str, new: str, key: str, expect: dict[str, Any]) -> bool:
@@ -344,7 +418,18 @@ def keep_wrapping(old: str, new: str) -> str:
     from cti_cli.storage.yamlread import ReadError, parse
 
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    merged: list[str] = []
+    # lines equal at both ends are kept as they are: the diff below sees only the middle.
+    # SequenceMatcher is quadratic in runs of equal lines (75,000 `- date: …` lines took
+    # over ten minutes), and a command changes a few lines in one place.
+    lo = 0
+    while lo < len(a) and lo < len(b) and a[lo] == b[lo]:
+        lo += 1
+    hi = 0
+    while hi < len(a) - lo and hi < len(b) - lo and a[-1 - hi] == b[-1 - hi]:
+        hi += 1
+    merged: list[str] = a[:lo]
+    tail = a[len(a) - hi:]
+    a, b = a[lo:len(a) - hi], b[lo:len(b) - hi]
     kept = False
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -367,7 +452,7 @@ def keep_wrapping(old: str, new: str) -> str:
         merged += b[j1:j2]
     if not kept:
         return new
-    text = "".join(merged)
+    text = "".join(merged + tail)
     try:
         same = parse(text).data == parse(new).data
     except ReadError:
@@ -510,7 +595,10 @@ def create_case(folder: Folder, case_id: str, data: Mapping[str, Any]) -> Path:
             raise CtiError(f"case id {case_id} is already used", hint="choose another --id")
         import tempfile
 
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as exc:
+            raise not_writable(path.parent, exc) from None
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(text.encode("utf-8"))

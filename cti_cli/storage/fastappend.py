@@ -117,10 +117,12 @@ def insert_entry(text: str, section: str, entry: dict[str, Any]) -> str | None:
             break
     if at > len(lines):
         return None
+    end = text.find("\n")
+    newline = "\r\n" if end > 0 and text[end - 1] == "\r" else "\n"  # CRLF files stay CRLF
     head = "".join(lines[:at])
     if head and not head.endswith("\n"):
-        head += "\n"
-    return head + item + "".join(lines[at:])
+        head += newline
+    return head + item.replace("\n", newline) + "".join(lines[at:])
 
 
 def _top_key_line(lines: list[str], key: str) -> int | None:

@@ -336,6 +336,8 @@ def decode(raw: bytes) -> str:
 
 
 def _max_flow_depth(text: str) -> int:
+    """An upper bound of the flow nesting: every bracket counts, also those in quotes,
+    comments and plain text (cheap; `_max_depth` decides when this one is too high)."""
     depth = best = 0
     for ch in text:
         if ch in "[{":
@@ -346,12 +348,36 @@ def _max_flow_depth(text: str) -> int:
     return best
 
 
+def _max_depth(text: str) -> int:
+    """The real nesting of collections, from libyaml's event stream: its parser keeps an
+    explicit stack (no recursion), so it can measure what the composer must not be given.
+    70 `[` inside a quoted note are text, not nesting."""
+    depth = best = 0
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > best:
+                    best = depth
+                    if best > MAX_DEPTH:
+                        break
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        # libyaml's own limit (1000 levels) is nesting too; any other error is reported
+        # by the parse that follows
+        return MAX_DEPTH + 1 if "nesting depth" in str(exc) else 0
+    return best
+
+
 def parse(text: str, *, positions: bool | frozenset[Path_] = False) -> Parsed:
     """Parse one YAML document into plain Python values (dict, list, str, int, date …).
 
     `positions`: where each part stands (True), or only the parts named in the set.
     """
-    if text.count("[") + text.count("{") > MAX_DEPTH and _max_flow_depth(text) > MAX_DEPTH:
+    if (text.count("[") + text.count("{") > MAX_DEPTH and _max_flow_depth(text) > MAX_DEPTH
+            and _max_depth(text) > MAX_DEPTH):
         # libyaml recurses per level: refuse absurd nesting before it can exhaust the stack
         raise ReadError(f"the data is nested more than {MAX_DEPTH} levels deep", 1, 1,
                         code="E007")
