@@ -214,7 +214,7 @@ def assert_inert(output: str) -> str:
 
 # command → tags of fields that it must still show
 COMMANDS: list[tuple[list[str], list[str]]] = [
-    (["show", "2026-099"], ["PLAN", "GOAL", "AWITH", "NET", "WNAME", "NOTE"]),
+    (["show", "2026-099"], ["PLAN", "GOAL", "NET", "WNAME", "ACTION", "ROLE"]),
     (["timeline", "2026-099"], []),
     (["list"], ["TEAM"]),
     (["board"], ["TEAM", "WNAME"]),
