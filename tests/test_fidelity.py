@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ import yaml
 
 from cti_cli.core.fidelity import INDICATOR_IDS
 from cti_cli.core.method import load_method
+from cti_cli.storage.store import STATE_DIR
 
 METHOD = load_method()
 FORM_ITEMS = [i.id for i in METHOD.form("status/1").fidelity]
@@ -195,3 +198,21 @@ def test_the_picture_of_the_team(cti: Any, plain_folder: Path, tmp_path: Path) -
     text = svg.read_text("utf-8")
     assert "<svg" in text and "Forløbet varer ni måneder" in text
     assert cti("-C", plain_folder, "fidelity", "--png", png, "--json").code == 2
+
+
+def test_a_warm_cache_gives_the_same_report(cti: Any, tmp_path: Path) -> None:
+    """The first run fills `.cti/cache` with slim records; later runs must still read every
+    course in full rather than call them unreadable (a bug seen before this test)."""
+    team = tmp_path / "team"
+    shutil.copytree(Path(__file__).parent.parent / "examples", team)
+    shutil.rmtree(team / STATE_DIR, ignore_errors=True)
+    time.sleep(2.1)  # the cache keeps no record of a file changed in the last 2 s (scan.RACY_NS)
+    for command in (["fidelity"], ["report", "--since", "2026-01-01", "--until", "2026-11-30"]):
+        runs = [cti("-C", team, *command, "--date", "2026-11-26", "--json") for _ in range(2)]
+        for r in runs:
+            assert r.code == 0, r.output
+            assert "cases/" not in r.err, r.err
+        assert (team / STATE_DIR / "cache").is_dir()
+        cold, warm = (json.loads(r.out) for r in runs)
+        assert cold["courses" if "courses" in cold else "cases"]
+        assert warm == cold

@@ -20,7 +20,7 @@ def calendar(ctx: Ctx, *, worker: str | None, out: Path | None, within: int | No
     from cti_cli.core.agenda import agenda
     from cti_cli.core.method import MethodError, load_method
     from cti_cli.render.calendar import Stamp, stamp, to_ics
-    from cti_cli.storage import atomic, calstate, scan, store
+    from cti_cli.storage import atomic, calstate, scan
 
     folder = ctx.folder()
     today = parse_date(day)
@@ -40,20 +40,11 @@ def calendar(ctx: Ctx, *, worker: str | None, out: Path | None, within: int | No
     entries = scan.load_all(folder, open_only=True, as_of=today, progress=progress_bar)
     # Appointments' times (and, if the team allows, places and notes) are in the whole case:
     # the open cases are read in full (a cached report record holds only dates).
-    cases = []
-    for entry in entries:
-        case = entry.case
-        if case is None and entry.facts is not None:
-            try:
-                case = store.read_case(entry.path).case
-            except CtiError:
-                case = None
-        if case is None:
-            print("cti calendar: " + _("{path} cannot be read, so it is left out of the "
-                                       "calendar: run `cti check`").format(
-                path=shown(folder.rel(entry.path))), file=sys.stderr)
-            continue
-        cases.append(case)
+    cases, unreadable = scan.whole_cases(entries)
+    for path in unreadable:
+        print("cti calendar: " + _("{path} cannot be read, so it is left out of the "
+                                   "calendar: run `cti check`").format(
+            path=shown(folder.rel(path))), file=sys.stderr)
     events = agenda(cases, today, config=config, method=method, within=days, worker=worker)
     team = config.team.name
     title = _("{team}: appointments and deadlines").format(team=team)

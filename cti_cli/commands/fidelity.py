@@ -41,13 +41,12 @@ def load_cases(ctx: Ctx, command: str) -> list[Case]:
     from cti_cli.storage import scan
 
     folder = ctx.folder()
-    entries = scan.load_all(folder, progress=progress_bar)
-    for entry in entries:
-        if entry.case is None:
-            said = _("{path} cannot be read, so it is left out: run `cti check`").format(
-                path=folder.rel(entry.path))
-            print(shown(f"cti {command}: {said}"), file=sys.stderr)
-    return [e.case for e in entries if e.case is not None]
+    cases, unreadable = scan.whole_cases(scan.load_all(folder, progress=progress_bar))
+    for path in unreadable:
+        said = _("{path} cannot be read, so it is left out: run `cti check`").format(
+            path=folder.rel(path))
+        print(shown(f"cti {command}: {said}"), file=sys.stderr)
+    return cases
 
 
 def period(since: str | None, until: str | None, today: date) -> tuple[date, date]:

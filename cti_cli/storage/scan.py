@@ -214,6 +214,30 @@ def load_all(folder: Folder, *, open_only: bool = False, as_of: date | None = No
     return out
 
 
+def whole_cases(entries: list[Entry]) -> tuple[list[Case], list[Path]]:
+    """The whole case of each valid entry, and the paths that cannot be read.
+
+    A report over a cached folder gets slim records (`facts`) only; the few commands that
+    need all of a case (fidelity, report, calendar) read those files again in full.
+    """
+    from cti_cli.storage.store import read_case
+
+    cases: list[Case] = []
+    unreadable: list[Path] = []
+    for entry in entries:
+        case = entry.case
+        if case is None and entry.facts is not None:
+            try:
+                case = read_case(entry.path).case
+            except CtiError:
+                case = None
+        if case is None:
+            unreadable.append(entry.path)
+        else:
+            cases.append(case)
+    return cases, unreadable
+
+
 def once_per_case(entries: list[Entry]) -> tuple[list[Entry], list[tuple[Path, Path]]]:
     """Each case once: a copied file or an in-folder symlink must not double a caseload.
 
