@@ -280,6 +280,10 @@ def main() -> None:
             add(g, "cti log, --no-commit", measure(
                 [CTI, "-C", str(big), "log", cid, "Telefon", "--no-commit"], runs=runs),
                 "parse", parse)
+            add(g, "cti log, --no-commit, no proof cached", measure(
+                [CTI, "-C", str(big), "log", cid, "Telefon", "--no-commit"], runs=runs,
+                prepare=lambda b=big: shutil.rmtree(b / ".cti" / "cache", ignore_errors=True)),
+                "parse", parse)
             for cmd in ("due", "list"):
                 add(g, f"cti {cmd} (cold)", measure(
                     [CTI, "-C", str(big), cmd], runs=runs,
