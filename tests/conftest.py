@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cti_cli.cli import main
+from cti_cli.locale import set_language
 
 WORKERS = """
 [workers.anna]
@@ -67,6 +68,8 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("CTI_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.delenv("CTI_SMTP_PASSWORD", raising=False)
+    # the language is process state: a Danish run must not leak into the next test
+    set_language("en")
 
 
 @pytest.fixture

@@ -182,7 +182,7 @@ def test_broken_file_is_never_rewritten(plain_folder: Path, cti) -> None:
     path.write_text(broken, "utf-8")
     res = cti("-C", plain_folder, "log", path.stem, "note", "--date", "2026-02-11")
     assert res.code == 1
-    assert f"{path.stem}.yaml:5:3" in res.err and "did you mean 'name'?" in res.err
+    assert f"{path.stem}.yaml:5:3" in res.err and "mente du 'name'?" in res.err
     assert path.read_text("utf-8") == broken
 
 
@@ -309,7 +309,7 @@ def test_edits_keep_hand_wrapped_text_and_comments(plain_folder: Path, cti) -> N
 
 def test_check_of_a_missing_path_is_a_usage_error(plain_folder: Path, cti) -> None:
     res = cti("-C", plain_folder, "check", "no-such-file.yaml")
-    assert res.code == 2 and "no-such-file.yaml: no such file or folder" in res.err
+    assert res.code == 2 and "no-such-file.yaml: filen eller mappen findes ikke" in res.err
 
 
 def test_user_mistakes_in_new_log_init_and_cti_toml_are_clear(plain_folder: Path, cti,

@@ -132,7 +132,7 @@ def test_a_wrong_answer_is_an_error_at_its_line_and_column(cti: Any,
     assert r.code == 1 and "bad.yaml:1:26:" in r.err and "substance_use" in r.err
     bad.write_text("domain: {housing: 2}\n")
     r = cti("-C", plain_folder, "document", "c1", "month3", "--form", bad)
-    assert r.code == 1 and "unknown key 'domain'" in r.err and "domains" in r.err
+    assert r.code == 1 and "ukendt nøgle 'domain'" in r.err and "domains" in r.err
     assert (plain_folder / "cases" / "c1.yaml").read_text("utf-8") == before
 
 
@@ -161,7 +161,7 @@ def test_check_reports_answers_that_do_not_fit(cti: Any, plain_folder: Path) -> 
                                            "{own_wish: yes}")
     path.write_text(text, "utf-8")
     r = cti("-C", plain_folder, "check", "--date", "2025-03-04")
-    assert "W309" in r.out and "did you mean 'own_wishes'" in r.out, r.out
+    assert "W309" in r.out and "mente du 'own_wishes'" in r.out, r.out
 
 
 def test_the_shipped_form_never_changes_meaning() -> None:

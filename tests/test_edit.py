@@ -48,7 +48,7 @@ def test_an_invalid_edit_never_replaces_the_file_and_the_draft_is_kept(
                                          'text = text.replace("2026-02-10", "2026-02-30")'))
     result = cti("-C", case.parent.parent, "edit", case.stem, input="n\n")
     assert result.code == 1
-    assert "E003" in result.err and "2026-02-30 is not a real date" in result.err
+    assert "E003" in result.err and "2026-02-30 er ikke en gyldig dato" in result.err
     assert "Traceback" not in result.output
     assert case.read_text("utf-8") == before
     draft = case.parent.parent / ".cti" / "drafts" / case.name

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from casefiles import team_language
 
 from cti_cli.core.method import load_method
 from cti_cli.core.model import Case
@@ -304,10 +305,11 @@ goals:
 documentation: {start: {date: 2025-02-03, form: status/1}}
 """
     (plain_folder / "cases" / "c9.yaml").write_text(text, "utf-8")
+    team_language(plain_folder, "en")  # the placement is the point: English words
     r = cti("-C", plain_folder, "check", "--date", "2025-02-20", cwd=plain_folder)
     assert r.code == 1, r.output
     assert r.out.startswith("cases/c9.yaml:15:5: E302 4 goals"), r.out
-    assert "1 error(s), 0 warning(s)" in r.err
+    assert "1 error, 0 warnings" in r.err
     r = cti("-C", plain_folder, "check", "--date", "2025-05-10", cwd=plain_folder)
     assert "cases/c9.yaml:8:27: W301 warning: phase1 was planned to end 2025-05-03" in r.out
     assert "cases/c9.yaml:16:16: W307 warning: documentation point 'month3'" in r.out

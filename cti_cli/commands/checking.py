@@ -15,7 +15,7 @@ from cti_cli.core.findings import MAX_FINDINGS, Finding, not_shown
 from cti_cli.core.rules import RuleContext, first_issues
 from cti_cli.core.safetext import json_text, shown
 from cti_cli.core.settings import TeamConfig
-from cti_cli.locale import _
+from cti_cli.locale import _, ngettext
 from cti_cli.storage.config import CONFIG_NAME, load_config
 from cti_cli.storage.scan import Entry, load_entry
 from cti_cli.storage.store import display_path, find_root, iter_case_paths, misnamed_case_paths
@@ -53,14 +53,15 @@ def rule_findings(entry: Entry, config: TeamConfig | None, today: date,
         from cti_cli.core.rules import Issue
 
         issues.insert(0, Issue(("id",), "E201", "error",
-                               f"id '{entry.case.id}' does not match the file name "
-                               f"'{entry.path.name}'",
-                               f"rename the file to {entry.case.id}.yaml or fix the id"))
+                               _("id '{id}' does not match the file name '{name}'").format(
+                                   id=entry.case.id, name=entry.path.name),
+                               _("rename the file to {name} or fix the id").format(
+                                   name=f"{entry.case.id}.yaml")))
     if not issues:
         return []
     # the places of these issues only: a file's every position costs ~60 MB at 2 MB
     wanted = frozenset(tuple(i.loc[:n]) for i in issues for n in range(len(i.loc) + 1))
-    parsed, _ = parse_text(entry.text, shown, positions=wanted)
+    parsed, _errors = parse_text(entry.text, shown, positions=wanted)
     assert parsed is not None
     found = []
     for issue in issues:
@@ -96,8 +97,8 @@ def expand(ctx: Ctx, args: list[Path]) -> list[Path]:
         elif arg.exists() or arg.is_symlink():
             out.append(arg)  # a symlink out of the folder is reported, not followed
         else:
-            raise UsageError(f"{arg}: no such file or folder",
-                             hint="name case files or folders, or nothing for every case")
+            raise UsageError(_("{path}: no such file or folder").format(path=arg),
+                             hint=_("name case files or folders, or nothing for every case"))
     return out
 
 
@@ -121,9 +122,13 @@ def check(ctx: Ctx, args: list[Path], *, as_json: bool, strict: bool, today: dat
         for f in findings:
             sys.stdout.write(shown(f.format()) + "\n")
             if f.hint:
-                sys.stdout.write(shown(f"  hint: {f.hint}") + "\n")
+                sys.stdout.write(shown(_("  hint: {hint}").format(hint=f.hint)) + "\n")
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
     if (errors or warnings) and not as_json:
-        sys.stderr.write(f"{errors} error(s), {warnings} warning(s)\n")
+        # TRANSLATORS: the two counts of `cti check`'s last line, joined by ", "
+        counts = (ngettext("{n} error", "{n} errors", errors).format(n=errors),
+                  ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings))
+        sys.stderr.write(_("{errors}, {warnings}").format(errors=counts[0],
+                                                         warnings=counts[1]) + "\n")
     return 1 if errors or (strict and warnings) else 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cti_cli.locale import _, ngettext
+
 EXIT_OK = 0
 EXIT_USER = 1
 EXIT_USAGE = 2
@@ -28,7 +30,11 @@ class CtiError(Exception):
 
     def __str__(self) -> str:
         head = f"{self.where}: {self.message}" if self.where else self.message
-        return f"{head}\n  hint: {self.hint}" if self.hint else head
+        return (
+            _("{message}\n  hint: {hint}").format(message=head, hint=self.hint)
+            if self.hint
+            else head
+        )
 
 
 class UsageError(CtiError):
@@ -52,11 +58,16 @@ class CaseFileError(CtiError):
         self.path = path
         self.findings = findings
         first = findings[0] if findings else None
-        text = message or (first.message if first else "invalid case file")
+        text = message or (first.message if first else _("invalid case file"))
         where = first.location() if first else str(path)
         hint = first.hint if first else None
         if len(findings) > 1:
-            text += f" (and {len(findings) - 1} more problem(s): run `cti check {path}`)"
+            more = len(findings) - 1
+            text = ngettext(
+                "{message} (and {n} more problem: run `cti check {path}`)",
+                "{message} (and {n} more problems: run `cti check {path}`)",
+                more,
+            ).format(message=text, n=more, path=path)
         super().__init__(text, hint=hint, where=where)
 
 

@@ -34,7 +34,10 @@ class Finding:
         """The `path:line:col: CODE message` line editors and grep understand."""
         text = f"{self.location()}: {self.code} {self.message}"
         if self.severity == "warning":
-            text = f"{self.location()}: {self.code} warning: {self.message}"
+            # TRANSLATORS: a check finding; keep {where} and {code} first, for editors and grep
+            text = _("{where}: {code} warning: {message}").format(
+                where=self.location(), code=self.code, message=self.message
+            )
         return mask_cpr(text)  # a key or value quoted in a message may be a CPR number
 
     def to_json(self) -> dict[str, object]:

@@ -61,6 +61,7 @@ from cti_cli.core.findings import Severity
 from cti_cli.core.model import DOC_POINTS, PHASES, Case, doc_date
 from cti_cli.core.privacy import has_cpr
 from cti_cli.core.schedule import Schedule, add_months, earliest_d0, plan
+from cti_cli.locale import _, language, ngettext, pgettext
 
 Loc = tuple[str | int, ...]
 
@@ -90,21 +91,23 @@ Rule = Callable[[RuleContext], Iterable[Issue]]
 def worker_known(ctx: RuleContext) -> Iterator[Issue]:
     if ctx.workers and ctx.case.worker not in ctx.workers:
         yield Issue(("worker",), "E202", "error",
-                    f"worker '{ctx.case.worker}' is not in cti.toml",
-                    f"add [workers.{ctx.case.worker}] to cti.toml or use one of: "
-                    + ", ".join(sorted(ctx.workers)))
+                    _("worker '{worker}' is not in cti.toml").format(worker=ctx.case.worker),
+                    _("add [workers.{worker}] to cti.toml or use one of: {workers}").format(
+                        worker=ctx.case.worker, workers=", ".join(sorted(ctx.workers))))
     for i, t in enumerate(ctx.case.transfers):
         for key, who in (("from", t.from_), ("to", t.to)):
             if ctx.workers and who not in ctx.workers:
                 yield Issue(("transfers", i, key), "W202", "warning",
-                            f"transfer names worker '{who}', who is not in cti.toml")
+                            _("transfer names worker '{worker}', who is not in cti.toml")
+                            .format(worker=who))
 
 
 def phases_in_order(ctx: RuleContext) -> Iterator[Issue]:
     phases = ctx.case.phases
     if phases[0].name not in ("contact", "phase1"):
         yield Issue(("phases", 0, "name"), "E203", "error",
-                    f"a course starts in 'contact' or 'phase1', not '{phases[0].name}'")
+                    _("a course starts in 'contact' or 'phase1', not '{phase}'").format(
+                        phase=phases[0].name))
     for i in range(1, len(phases)):
         before, now = phases[i - 1], phases[i]
         order_ok = (PHASES.index(now.name) > PHASES.index(before.name)
@@ -112,62 +115,71 @@ def phases_in_order(ctx: RuleContext) -> Iterator[Issue]:
                          == PHASES.index(before.name) + 1))
         if not order_ok:
             yield Issue(("phases", i, "name"), "E203", "error",
-                        f"'{now.name}' cannot follow '{before.name}'",
-                        "phases run contact → phase1 → phase2 → phase3 → closed, "
-                        "and a course may close from any phase")
+                        _("'{phase}' cannot follow '{before}'").format(
+                            phase=now.name, before=before.name),
+                        _("phases run contact → phase1 → phase2 → phase3 → closed, "
+                          "and a course may close from any phase"))
         if now.start < before.start:
             yield Issue(("phases", i, "start"), "E204", "error",
-                        f"'{now.name}' starts {now.start}, before '{before.name}' "
-                        f"({before.start})", "phase start dates must rise")
+                        _("'{phase}' starts {start}, before '{before}' ({before_start})")
+                        .format(phase=now.name, start=now.start, before=before.name,
+                                before_start=before.start),
+                        _("phase start dates must rise"))
 
 
 def closed_consistent(ctx: RuleContext) -> Iterator[Issue]:
     case = ctx.case
     if case.phase == "closed" and case.closed is None:
         yield Issue(("phases", len(case.phases) - 1), "E205", "error",
-                    "the last phase is 'closed' but there is no 'closed:' section",
-                    "close a course with `cti close CASE --reason …`")
+                    _("the last phase is 'closed' but there is no 'closed:' section"),
+                    _("close a course with `cti close CASE --reason …`"))
     if case.closed is not None and case.phase != "closed":
         yield Issue(("closed",), "E205", "error",
-                    "the case has a 'closed:' section but its last phase is not 'closed'",
-                    "append {name: closed, start: DATE} to phases, or remove 'closed:'")
+                    _("the case has a 'closed:' section but its last phase is not 'closed'"),
+                    _("append {{name: closed, start: DATE}} to phases, or remove 'closed:'")
+                    .format())
 
 
 def _dated_past(case: Case) -> Iterator[tuple[Loc, date, str]]:
     """Every date that records something that has happened."""
     for i, p in enumerate(case.phases):
-        yield ("phases", i, "start"), p.start, f"phase '{p.name}' start"
+        yield ("phases", i, "start"), p.start, _("phase '{phase}' start").format(phase=p.name)
     for i, c in enumerate(case.contacts):
-        yield ("contacts", i, "date"), c.date, "contact"
+        yield ("contacts", i, "date"), c.date, pgettext("dated record", "contact")
     for gate, items in case.checklists.items():
         for item, mark in items.items():
             if isinstance(mark, date):
-                yield ("checklists", gate, item), mark, f"checklist item '{item}'"
+                yield (("checklists", gate, item), mark,
+                       _("checklist item '{item}'").format(item=item))
     for point, entry in case.documentation.items():
         loc: Loc = ("documentation", point) if isinstance(entry, date) else (
             "documentation", point, "date")
-        yield loc, doc_date(entry), f"documentation point '{point}'"
+        yield loc, doc_date(entry), _("documentation point '{point}'").format(point=point)
     if case.closed is not None:
-        yield ("closed", "date"), case.closed.date, "closing"
+        yield ("closed", "date"), case.closed.date, pgettext("dated record", "closing")
     for i, t in enumerate(case.transfers):
-        yield ("transfers", i, "date"), t.date, "transfer"
+        yield ("transfers", i, "date"), t.date, pgettext("dated record", "transfer")
     if case.handover is not None:
         for i, m in enumerate(case.handover.meetings):
             where: Loc = ("handover", "meetings", i) if isinstance(m, date) else (
                 "handover", "meetings", i, "date")
-            yield where, m if isinstance(m, date) else m.date, "handover meeting"
+            yield (where, m if isinstance(m, date) else m.date,
+                   pgettext("dated record", "handover meeting"))
     for g, goal in enumerate(case.goals):
         for a, action in enumerate(goal.actions):
             if isinstance(action.done, date):
-                yield ("goals", g, "actions", a, "done"), action.done, "action done"
+                yield (("goals", g, "actions", a, "done"), action.done,
+                       pgettext("dated record", "action done"))
 
 
 def no_future_records(ctx: RuleContext) -> Iterator[Issue]:
     for loc, d, what in _dated_past(ctx.case):
         if d > ctx.today:
-            yield Issue(loc, "E206", "error", f"{what} is dated {d}, in the future",
-                        "records of what happened cannot be in the future: fix the date "
-                        "(appointments are for what is planned)")
+            # TRANSLATORS: {what} is e.g. "contact", "phase 'phase1' start", "closing"
+            yield Issue(loc, "E206", "error",
+                        _("{what} is dated {date}, in the future").format(what=what, date=d),
+                        _("records of what happened cannot be in the future: fix the date "
+                          "(appointments are for what is planned)"))
 
 
 def unique_ids(ctx: RuleContext) -> Iterator[Issue]:
@@ -177,8 +189,9 @@ def unique_ids(ctx: RuleContext) -> Iterator[Issue]:
         for i, e in enumerate(entries):
             if e.id and counts[e.id] > 1:
                 yield Issue((section, i, "id"), "E207", "error",
-                            f"{section[:-1]} id '{e.id}' is used more than once",
-                            "ids must be unique within a case")
+                            (_("goal id '{id}' is used more than once") if section == "goals"
+                             else _("contact id '{id}' is used more than once")).format(id=e.id),
+                            _("ids must be unique within a case"))
 
 
 def contacts_in_course(ctx: RuleContext) -> Iterator[Issue]:
@@ -186,22 +199,25 @@ def contacts_in_course(ctx: RuleContext) -> Iterator[Issue]:
     for i, c in enumerate(ctx.case.contacts):
         if c.date < start:
             yield Issue(("contacts", i, "date"), "E208", "error",
-                        f"contact dated {c.date}, before the case began ({start})",
-                        "fix the date, or the start of the first phase")
+                        _("contact dated {date}, before the case began ({start})").format(
+                            date=c.date, start=start),
+                        _("fix the date, or the start of the first phase"))
     for gate, items in ctx.case.checklists.items():
         for item, mark in items.items():
             if isinstance(mark, date) and mark < start:
                 yield Issue(("checklists", gate, item), "E208", "error",
-                            f"checklist item '{item}' ticked {mark}, before the case began "
-                            f"({start})", "fix the date, or the start of the first phase")
+                            _("checklist item '{item}' ticked {date}, before the case began "
+                              "({start})").format(item=item, date=mark, start=start),
+                            _("fix the date, or the start of the first phase"))
     for point, entry in ctx.case.documentation.items():
         d = doc_date(entry)
         if d < start:
             loc: Loc = ("documentation", point) if isinstance(entry, date) else (
                 "documentation", point, "date")
             yield Issue(loc, "E208", "error",
-                        f"documentation point '{point}' dated {d}, before the case began "
-                        f"({start})", "fix the date, or the start of the first phase")
+                        _("documentation point '{point}' dated {date}, before the case began "
+                          "({start})").format(point=point, date=d, start=start),
+                        _("fix the date, or the start of the first phase"))
 
 
 # --- the CTI method -----------------------------------------------------------------------
@@ -224,10 +240,11 @@ def phase1_not_too_early(ctx: RuleContext) -> Iterator[Issue]:
     d0 = ctx.case.phase_start("phase1")
     if d0 is not None and d0 < earliest_d0(ctx.case.transition.date):
         yield Issue(("phases", _phase_index(ctx.case, "phase1"), "start"), "E301", "error",
-                    f"phase 1 started {d0}, more than a month before the transition "
-                    f"({ctx.case.transition.date})",
-                    f"phase 1 starts at the earliest {earliest_d0(ctx.case.transition.date)} "
-                    "(manual p.14); fix the date or the transition date")
+                    _("phase 1 started {start}, more than a month before the transition "
+                      "({transition})").format(start=d0, transition=ctx.case.transition.date),
+                    _("phase 1 starts at the earliest {earliest} (manual p.14); fix the date "
+                      "or the transition date").format(
+                        earliest=earliest_d0(ctx.case.transition.date)))
 
 
 def goal_count(ctx: RuleContext) -> Iterator[Issue]:
@@ -236,16 +253,20 @@ def goal_count(ctx: RuleContext) -> Iterator[Issue]:
     if len(goals) > MAX_GOALS:
         extra = goals[MAX_GOALS]
         yield Issue(("goals", case.goals.index(extra)), "E302", "error",
-                    f"{len(goals)} goals; the long-term plan has at most {MAX_GOALS}",
-                    f"mark one with `cti goal set {case.id} GOAL --status dropped`, or merge "
-                    "two (manual p.14)")
+                    ngettext("{n} goal; the long-term plan has at most {max}",
+                             "{n} goals; the long-term plan has at most {max}",
+                             len(goals)).format(n=len(goals), max=MAX_GOALS),
+                    _("mark one with `cti goal set {case_id} GOAL --status dropped`, or merge "
+                      "two (manual p.14)").format(case_id=case.id))
     # a closed course is history: goals dropped at its end were still its goals
     counted = goals if case.is_open else case.goals
     if len(counted) < MIN_GOALS and case.phase_start("phase2") is not None:
         loc: Loc = ("goals",) if case.goals else ("phases", _phase_index(case, "phase2"), "start")
         yield Issue(loc, "E303", "error",
-                    f"{len(goals)} goal(s) after phase 2 began; the plan has {MIN_GOALS}-"
-                    f"{MAX_GOALS}", "add goals with `cti goal add CASE TEXT --domain D`")
+                    ngettext("{n} goal after phase 2 began; the plan has {min}-{max}",
+                             "{n} goals after phase 2 began; the plan has {min}-{max}",
+                             len(goals)).format(n=len(goals), min=MIN_GOALS, max=MAX_GOALS),
+                    _("add goals with `cti goal add CASE TEXT --domain D`"))
 
 
 def phase_on_time(ctx: RuleContext) -> Iterator[Issue]:
@@ -256,11 +277,15 @@ def phase_on_time(ctx: RuleContext) -> Iterator[Issue]:
     # the planned end is the first day of the next phase: that day is for moving on
     if planned_end is not None and ctx.today > planned_end:
         late = (ctx.today - planned_end).days
-        todo = ("close it with `cti close CASE --reason completed`" if case.phase == "phase3"
-                else "move on with `cti advance CASE`")
+        hint = (_("the phases keep their length (manual p.17-22): close it with "
+                  "`cti close CASE --reason completed`") if case.phase == "phase3"
+                else _("the phases keep their length (manual p.17-22): move on with "
+                       "`cti advance CASE`"))
         yield Issue(("phases", len(case.phases) - 1, "start"), "W301", "warning",
-                    f"{case.phase} was planned to end {planned_end}; it runs {late} day(s) "
-                    "past that", f"the phases keep their length (manual p.17-22): {todo}")
+                    ngettext("{phase} was planned to end {end}; it runs {n} day past that",
+                             "{phase} was planned to end {end}; it runs {n} days past that",
+                             late).format(phase=case.phase, end=planned_end, n=late),
+                    hint)
 
 
 #: W302 in one sentence: a phase whose minutes per week are more than three quarters of the
@@ -295,11 +320,14 @@ def intensity(ctx: RuleContext) -> Iterator[Issue]:
                           else b.per_week > 0)
         if flat or ratio > INTENSITY_ABOVE or ratio < 1 / INTENSITY_BELOW:
             yield Issue(("phases", _phase_index(ctx.case, b.name), "name"), "W302", "warning",
-                        f"{b.name}: {b.per_week:.0f} min/week against {a.per_week:.0f} in "
-                        f"{a.name}; the method expects about {expected:g}× "
-                        f"({':'.join(str(w) for w in weights.values())})",
-                        "intensity follows the citizen's need and may rise again (p.18-20); "
-                        "check the log's minutes, or note why")
+                        _("{phase}: {minutes} min/week against {before_minutes} in {before}; "
+                          "the method expects about {factor}× ({ratio})").format(
+                            phase=b.name, minutes=f"{b.per_week:.0f}",
+                            before_minutes=f"{a.per_week:.0f}", before=a.name,
+                            factor=_number(expected),
+                            ratio=":".join(str(w) for w in weights.values())),
+                        _("intensity follows the citizen's need and may rise again (p.18-20); "
+                          "check the log's minutes, or note why"))
 
 
 def first_contact(ctx: RuleContext) -> Iterator[Issue]:
@@ -311,8 +339,9 @@ def first_contact(ctx: RuleContext) -> Iterator[Issue]:
     if not any(start <= c.date < month_end for c in case.contacts):
         loc: Loc = ("contacts",) if case.contacts else ("phases", 0, "start")
         yield Issue(loc, "W303", "warning",
-                    f"no contact logged in the first month ({start} to {month_end})",
-                    "log contacts with `cti log CASE NOTE --date D`")
+                    _("no contact logged in the first month ({start} to {end})").format(
+                        start=start, end=month_end),
+                    _("log contacts with `cti log CASE NOTE --date D`"))
 
 
 def _tick_date(case: Case, gate: str, item: str) -> date | None:
@@ -336,9 +365,11 @@ def handover_on_time(ctx: RuleContext) -> Iterator[Issue]:
     if not handover_held(case, ctx.today):  # as `due` counts it (handover_meeting)
         loc: Loc = ("handover",) if case.handover else ("phases", len(case.phases) - 1, "start")
         yield Issue(loc, "W304", "warning",
-                    f"no handover meeting held by {by} (planned end {schedule.end} - 1 month)",
-                    f"hold the handover talks with the citizen and network and record them "
-                    f"with `cti handover meeting {case.id} --with …` (manual p.22)")
+                    _("no handover meeting held by {by} (planned end {end} - 1 month)").format(
+                        by=by, end=schedule.end),
+                    _("hold the handover talks with the citizen and network and record them "
+                      "with `cti handover meeting {case_id} --with …` (manual p.22)").format(
+                        case_id=case.id))
 
 
 def anchor(ctx: RuleContext) -> Iterator[Issue]:
@@ -346,12 +377,14 @@ def anchor(ctx: RuleContext) -> Iterator[Issue]:
     anchors = [i for i, p in enumerate(case.network) if p.anchor]
     for i in anchors[1:]:
         yield Issue(("network", i, "anchor"), "E305", "error",
-                    f"{len(anchors)} anchor persons; responsibility is anchored with one",
-                    "keep `anchor: true` on one person only (manual p.23)")
+                    ngettext("{n} anchor person; responsibility is anchored with one",
+                             "{n} anchor persons; responsibility is anchored with one",
+                             len(anchors)).format(n=len(anchors)),
+                    _("keep `anchor: true` on one person only (manual p.23)"))
     if not anchors and _completed(case):
         yield Issue(("network",) if case.network else ("closed", "reason"), "E304", "error",
-                    "the course is completed but no one in the network is the anchor",
-                    "set `anchor: true` on the person who holds long-term responsibility")
+                    _("the course is completed but no one in the network is the anchor"),
+                    _("set `anchor: true` on the person who holds long-term responsibility"))
 
 
 def handover_plan(ctx: RuleContext) -> Iterator[Issue]:
@@ -361,15 +394,15 @@ def handover_plan(ctx: RuleContext) -> Iterator[Issue]:
     has_plan = bool(case.handover and case.handover.plan)
     if not has_plan and _tick_date(case, "closure", "handover_plan") is None:
         yield Issue(("closed", "reason"), "W305", "warning",
-                    "the course is completed without a handover plan",
-                    "write `handover: {plan: …}` or tick `handover_plan`")
+                    _("the course is completed without a handover plan"),
+                    _("write `handover: {{plan: …}}` or tick `handover_plan`").format())
 
 
 def closed_reason(ctx: RuleContext) -> Iterator[Issue]:
     if ctx.case.closed is not None and ctx.case.closed.reason is None:
-        yield Issue(("closed",), "E306", "error", "the case is closed without a reason",
-                    "add `reason:` (completed, ended_early, declined, moved_municipality, "
-                    "other)")
+        yield Issue(("closed",), "E306", "error", _("the case is closed without a reason"),
+                    _("add `reason:` ({reasons})").format(
+                        reasons="completed, ended_early, declined, moved_municipality, other"))
 
 
 def checklist_marks(ctx: RuleContext) -> Iterator[Issue]:
@@ -383,15 +416,19 @@ def checklist_marks(ctx: RuleContext) -> Iterator[Issue]:
                 close = difflib.get_close_matches(item, list(items), n=1)
                 elsewhere = [g for g in method.gates if g != gate
                              and any(it.id == item for it in method.items(g))]
-                hint = (f"did you mean '{close[0]}'?" if close
-                        else f"'{item}' belongs to gate '{elsewhere[0]}'" if elsewhere
-                        else "items: " + ", ".join(items))
+                hint = (_("did you mean '{id}'?").format(id=close[0]) if close
+                        else _("'{item}' belongs to gate '{gate}'").format(
+                            item=item, gate=elsewhere[0]) if elsewhere
+                        else _("items: {items}").format(items=", ".join(items)))
                 yield Issue(("checklists", gate, item), "W306", "warning",
-                            f"'{item}' is not an item of the {gate} checklist", hint)
+                            _("'{item}' is not an item of the {gate} checklist").format(
+                                item=item, gate=gate), hint)
             elif not isinstance(mark, date) and not items[item].conditional:
                 yield Issue(("checklists", gate, item), "E307", "error",
-                            f"'{item}' is marked not applicable, but it is not conditional",
-                            "only conditional items may be na; tick it with a date when done")
+                            _("'{item}' is marked not applicable, but it is not conditional")
+                            .format(item=item),
+                            _("only conditional items may be na; tick it with a date when "
+                              "done"))
 
 
 def documentation_points(ctx: RuleContext) -> Iterator[Issue]:
@@ -411,8 +448,10 @@ def documentation_points(ctx: RuleContext) -> Iterator[Issue]:
         if due is not None and ctx.today > due:
             loc: Loc = ("documentation",) if case.documentation else ("phases", 0, "start")
             yield Issue(loc, "W307", "warning",
-                        f"documentation point '{point}' was due {due} and is not recorded",
-                        f"fill in the forms and run `cti document {case.id} {point}`")
+                        _("documentation point '{point}' was due {due} and is not recorded")
+                        .format(point=point, due=due),
+                        _("fill in the forms and run `cti document {case_id} {point}`").format(
+                            case_id=case.id, point=point))
 
 
 def documentation_forms(ctx: RuleContext) -> Iterator[Issue]:
@@ -423,9 +462,11 @@ def documentation_forms(ctx: RuleContext) -> Iterator[Issue]:
             loc: Loc = ("documentation", point) if isinstance(entry, date) else (
                 "documentation", point, "date")
             yield Issue(loc, "W308", "warning",
-                        f"documentation point '{point}' has no form's answers",
-                        f"fill in the form with `cti document {case.id} {point}` "
-                        "(asks the questions; --form FILE reads them from a file)")
+                        _("documentation point '{point}' has no form's answers").format(
+                            point=point),
+                        _("fill in the form with `cti document {case_id} {point}` (asks the "
+                          "questions; --form FILE reads them from a file)").format(
+                            case_id=case.id, point=point))
             continue
         if method is None:
             continue
@@ -434,28 +475,51 @@ def documentation_forms(ctx: RuleContext) -> Iterator[Issue]:
         except KeyError:
             known = ", ".join(f.id for f in method.forms)
             yield Issue(("documentation", point, "form"), "W309", "warning",
-                        f"unknown form '{entry.form}'", f"forms: {known}")
+                        _("unknown form '{form}'").format(form=entry.form),
+                        _("forms: {forms}").format(forms=known))
             continue
         domains = set(method.domains_for(case.target_group))
         for d in entry.domains:
             if d not in domains:
                 yield Issue(("documentation", point, "domains", d), "W309", "warning",
-                            f"'{d}' is not a life domain of the target group "
-                            f"{case.target_group}", "domains: " + ", ".join(sorted(domains)))
+                            _("'{domain}' is not a life domain of the target group {group}")
+                            .format(domain=d, group=case.target_group),
+                            _("domains: {domains}").format(domains=", ".join(sorted(domains))))
         goal_ids = {g.id for g in case.goals}
         for g in entry.goals:
             if g not in goal_ids:
                 yield Issue(("documentation", point, "goals", g), "W309", "warning",
-                            f"goal '{g}' is not a goal of this case",
-                            "goals: " + (", ".join(sorted(goal_ids)) or "none yet"))
+                            _("goal '{goal}' is not a goal of this case").format(goal=g),
+                            _("goals: {goals}").format(goals=", ".join(sorted(goal_ids)))
+                            if goal_ids else _("no goals yet"))
         items = {it.id for it in form.fidelity}
         for item in entry.fidelity:
             if item not in items:
                 close = difflib.get_close_matches(item, list(items), n=1)
                 yield Issue(("documentation", point, "fidelity", item), "W309", "warning",
-                            f"'{item}' is not a fidelity item of form {form.id}",
-                            f"did you mean '{close[0]}'?" if close
-                            else "items: " + ", ".join(sorted(items)))
+                            _("'{item}' is not a fidelity item of form {form}").format(
+                                item=item, form=form.id),
+                            _("did you mean '{id}'?").format(id=close[0]) if close
+                            else _("items: {items}").format(items=", ".join(sorted(items))))
+
+
+def _number(x: float) -> str:
+    """A factor like 0.5 with the language's decimal sign (`0,5` in Danish)."""
+    text = f"{x:g}"
+    return text.replace(".", ",") if language() == "da" else text
+
+
+def _short_phase(phase: str, ended: date, days: int, planned_end: date, forced: str | None) -> str:
+    """W310's message, with or without the reason a step was forced."""
+    if forced:
+        return ngettext("{phase} ended {ended}, {n} day before its planned end {end} "
+                        "(forced: {reason})",
+                        "{phase} ended {ended}, {n} days before its planned end {end} "
+                        "(forced: {reason})", days).format(
+            phase=phase, ended=ended, n=days, end=planned_end, reason=forced)
+    return ngettext("{phase} ended {ended}, {n} day before its planned end {end}",
+                    "{phase} ended {ended}, {n} days before its planned end {end}",
+                    days).format(phase=phase, ended=ended, n=days, end=planned_end)
 
 
 def _tolerance(ctx: RuleContext) -> int:
@@ -480,11 +544,10 @@ def phases_full_length(ctx: RuleContext) -> Iterator[Issue]:
         forced = nxt.forced or (case.closed.forced if nxt.name == "closed" and case.closed
                                 else None)
         yield Issue(("phases", i + 1, "start"), "W310", "warning",
-                    f"{p.name} ended {nxt.start}, {(planned_end - nxt.start).days} days before "
-                    f"its planned end {planned_end}"
-                    + (f" (forced: {forced})" if forced else ""),
-                    "the phases keep their length: phase 2 after three months (p.17), "
-                    "phase 3 after six (p.20), the end after nine (p.22)")
+                    _short_phase(p.name, nxt.start, (planned_end - nxt.start).days,
+                                 planned_end, forced),
+                    _("the phases keep their length: phase 2 after three months (p.17), "
+                      "phase 3 after six (p.20), the end after nine (p.22)"))
 
 
 def completed_on_time(ctx: RuleContext) -> Iterator[Issue]:
@@ -494,10 +557,10 @@ def completed_on_time(ctx: RuleContext) -> Iterator[Issue]:
     limit = add_months(schedule.end, 1)
     if case.closed.date > limit:
         yield Issue(("closed", "date"), "W311", "warning",
-                    f"the course was completed {case.closed.date}, more than a month after its "
-                    f"planned end {schedule.end}",
-                    "\"Efter ni måneder afsluttes CTI-forløbet\" (p.22): close on time, or "
-                    "note why it ran longer")
+                    _("the course was completed {date}, more than a month after its planned "
+                      "end {end}").format(date=case.closed.date, end=schedule.end),
+                    _("\"Efter ni måneder afsluttes CTI-forløbet\" (p.22): close on time, or "
+                      "note why it ran longer"))
 
 
 def follow_on(ctx: RuleContext) -> Iterator[Issue]:
@@ -508,20 +571,21 @@ def follow_on(ctx: RuleContext) -> Iterator[Issue]:
     answer = case.handover.follow_on if case.handover is not None else None
     if answer is None:
         yield Issue(("handover",) if case.handover else ("closed", "reason"), "W312", "warning",
-                    "the course is completed without an answer on follow-on support",
-                    f"record it with `cti handover follow-on {case.id} --what … --start D` or "
-                    "`--none REASON` (manual p.22)")
+                    _("the course is completed without an answer on follow-on support"),
+                    _("record it with `cti handover follow-on {case_id} --what … --start D` "
+                      "or `--none REASON` (manual p.22)").format(case_id=case.id))
     elif answer.start is not None and answer.start > schedule.end:
         yield Issue(("handover", "follow_on", "start"), "W312", "warning",
-                    f"the follow-on support starts {answer.start}, after the planned end "
-                    f"{schedule.end}",
-                    "the manual: coordinate that it starts before the course ends (p.22)")
+                    _("the follow-on support starts {start}, after the planned end {end}")
+                    .format(start=answer.start, end=schedule.end),
+                    _("the manual: coordinate that it starts before the course ends (p.22)"))
 
 
 def forced(ctx: RuleContext) -> Iterator[Issue]:
     for step in forced_steps(ctx.case):
         yield Issue(step.loc, "I301", "info",
-                    f"{step.step} on {step.day} was forced: {step.reason}")
+                    _("{step} on {date} was forced: {reason}").format(
+                        step=step.step, date=step.day, reason=step.reason))
 
 
 def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -540,9 +604,10 @@ def no_cpr_in_text(ctx: RuleContext) -> Iterator[Issue]:
     for loc, text in _strings(ctx.case.to_data(), ()):
         if has_cpr(text):
             yield Issue(loc, "W401", "warning",
-                        f"{'.'.join(map(str, loc))} looks like it holds a CPR number",
-                        "remove it: a case file needs no CPR number (data minimisation); "
-                        "it also stays in git history, see the README, \"Retention\"")
+                        _("{where} looks like it holds a CPR number").format(
+                            where=".".join(map(str, loc))),
+                        _("remove it: a case file needs no CPR number (data minimisation); "
+                          "it also stays in git history, see the README, \"Retention\""))
 
 
 RULES: list[tuple[str, Rule]] = [

@@ -13,6 +13,7 @@ from typing import Any
 from cti_cli.core.errors import CaseFileError
 from cti_cli.core.findings import Finding
 from cti_cli.core.model import Documentation
+from cti_cli.locale import _
 from cti_cli.storage.store import decode_bytes, display_path, parse_text, read_bytes
 from cti_cli.storage.validate import validate_model
 from cti_cli.storage.yamlread import Parsed
@@ -31,9 +32,10 @@ def read_answers(path: Path) -> tuple[dict[str, Any], Parsed, str]:
     data = parsed.data if parsed.data is not None else {}
     if not isinstance(data, dict):
         raise CaseFileError(path, [Finding(shown, 1, 1, "E100", "error",
-                                           "the answers file is not a mapping",
-                                           "write `domains: {housing: 3}`, `goals: {g1: 6}`, "
-                                           "`own_view: …`, `fidelity: {own_wishes: yes}`")])
+                                           _("the answers file is not a mapping"),
+                                           _("write `domains: {{housing: 3}}`, "
+                                             "`goals: {{g1: 6}}`, `own_view: …`, "
+                                             "`fidelity: {{own_wishes: yes}}`").format())])
     return data, parsed, shown
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cti_cli.core.errors import CtiError
+from cti_cli.locale import _, ngettext
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -54,9 +55,15 @@ def _validate(model: type[BaseModel], raw: Any, prefix: tuple[str, ...], text: s
         err = exc.errors()[0]
         loc = (*prefix, *err["loc"])
         dotted = ".".join(str(p) for p in loc) or "cti.toml"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise CtiError(f"{dotted}: {err['msg']}{more}", where=f"{path}:{_line_of(text, loc)}:1",
-                       hint="compare with the comments of a fresh `cti init` cti.toml") from None
+        more = exc.error_count() - 1
+        # TRANSLATORS: {problem} is pydantic's own English description
+        message = (ngettext("{where}: {problem} (and {n} more)",
+                            "{where}: {problem} (and {n} more)", more)
+                   if more else _("{where}: {problem}")).format(
+            where=dotted, problem=err["msg"], n=more)
+        raise CtiError(message, where=f"{path}:{_line_of(text, loc)}:1",
+                       hint=_("compare with the comments of a fresh `cti init` cti.toml")) \
+            from None
 
 
 def parse_config(text: str, path: Path) -> TeamConfig:
@@ -72,8 +79,9 @@ def parse_config(text: str, path: Path) -> TeamConfig:
         where = (f"{path}:{m.group(1)}:{m.group(2)}" if m  # at the end: point at the last line
                  else f"{path}:{len(lines)}:{len(lines[-1]) + 1}")
         msg = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", str(exc))
-        raise CtiError(f"TOML syntax error: {msg}", where=where,
-                       hint="see https://toml.io; strings need quotes") from None
+        # TRANSLATORS: {problem} is tomllib's own English description
+        raise CtiError(_("TOML syntax error: {problem}").format(problem=msg), where=where,
+                       hint=_("see https://toml.io; strings need quotes")) from None
     config = _validate(TeamConfig, raw, (), text, path)
     if config.smtp is not None:
         _validate(SmtpSettings, config.smtp, ("smtp",), text, path)
@@ -90,10 +98,12 @@ def read_config_bytes(path: Path) -> bytes:
         with path.open("rb") as fh:
             raw = fh.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
-        raise CtiError(f"cannot read {path}: {exc}") from None
+        raise CtiError(_("cannot read {path}: {reason}").format(path=path, reason=exc)) \
+            from None
     if len(raw) > MAX_CONFIG_BYTES:
-        raise CtiError(f"{path} is larger than {MAX_CONFIG_BYTES // 1024} KiB: not read",
-                       hint="cti.toml holds a few settings; restore it from git")
+        raise CtiError(_("{path} is larger than {kib} KiB: not read").format(
+                           path=path, kib=MAX_CONFIG_BYTES // 1024),
+                       hint=_("cti.toml holds a few settings; restore it from git"))
     return raw
 
 
@@ -101,7 +111,8 @@ def config_from_bytes(raw: bytes, path: Path) -> TeamConfig:
     try:
         text = raw.decode("utf-8-sig")  # a BOM from a Windows editor is no mistake
     except UnicodeDecodeError as exc:
-        raise CtiError(f"cannot read {path}: {exc}") from None
+        raise CtiError(_("cannot read {path}: {reason}").format(path=path, reason=exc)) \
+            from None
     return parse_config(text, path)
 
 

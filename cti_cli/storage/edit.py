@@ -62,21 +62,23 @@ def atomic_write(path: Path, text: str, *, expect: Stamp | None = None,
         try:
             st = path.stat()
         except FileNotFoundError:
-            raise ConcurrentChange(f"{path} was removed while it was being changed",
-                                   hint="nothing was written; check `git status`") from None
+            raise ConcurrentChange(_("{path} was removed while it was being changed").format(
+                                       path=path),
+                                   hint=_("nothing was written; check `git status`")) from None
         mode = st.st_mode & 0o7777
         if not expect.same_stat(st):
             current = path.read_bytes()
             if hashlib.sha256(current).hexdigest() != expect.sha256:
                 raise ConcurrentChange(
-                    f"{path} changed on disk while cti was working on it",
-                    hint="nothing was written and nothing is lost: run the command again")
+                    _("{path} changed on disk while cti was working on it").format(path=path),
+                    hint=_("nothing was written and nothing is lost: run the command again"))
     try:
         atomic.replace(path, data, mode=mode)
     except OSError as exc:
-        raise CtiError(f"could not write {path}: {exc.strerror}",
-                       hint="the old file is unchanged; free disk space or fix "
-                       "permissions, then run the command again") from None
+        raise CtiError(_("could not write {path}: {reason}").format(
+                           path=path, reason=exc.strerror),
+                       hint=_("the old file is unchanged; free disk space or fix "
+                              "permissions, then run the command again")) from None
 
 
 @contextmanager
@@ -93,8 +95,9 @@ def case_lock(folder: Folder, case_id: str, timeout: float = LOCK_TIMEOUT) -> It
         fd = os.open(locks / f"{case_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:  # a read-only folder or file system, a full disk
         raise not_writable(folder.root, exc) from None
-    busy = CtiError(f"case {case_id} is being changed by another cti process",
-                    hint="wait a moment and run the command again")
+    busy = CtiError(_("case {case_id} is being changed by another cti process").format(
+                        case_id=case_id),
+                    hint=_("wait a moment and run the command again"))
     try:
         import fcntl
     except ImportError:  # not POSIX
@@ -505,9 +508,11 @@ def verify_text(text: str, path: Path) -> Case:
     case, _parsed, findings = validate_text(text, str(path))
     if case is None:
         first = findings[0]
-        raise CtiError(f"refusing to write {path}: the result would not be valid "
-                       f"({first.code} {first.message} at line {first.line})",
-                       hint="nothing was written; please report this as a bug") from None
+        raise CtiError(_("refusing to write {path}: the result would not be valid "
+                         "({code} {message} at line {line})").format(
+                           path=path, code=first.code, message=first.message,
+                           line=first.line),
+                       hint=_("nothing was written; please report this as a bug")) from None
     return case
 
 
@@ -567,9 +572,11 @@ def editing(folder: Folder, path: Path) -> Iterator[Editor]:
                 case, parsed, findings = validate_text(text, str(path))
             if case is None or parsed is None:
                 first = findings[0]
-                raise CtiError(f"refusing to write {path}: the result would not be valid "
-                               f"({first.code} {first.message} at line {first.line})",
-                               hint="nothing was written; please report this as a bug")
+                raise CtiError(_("refusing to write {path}: the result would not be valid "
+                                 "({code} {message} at line {line})").format(
+                                   path=path, code=first.code, message=first.message,
+                                   line=first.line),
+                               hint=_("nothing was written; please report this as a bug"))
             editor.new_case = case  # type: ignore[attr-defined]
             atomic_write(path, text, expect=loaded.stamp)
             remember(folder, path, text, case, parsed.data)
@@ -578,8 +585,8 @@ def editing(folder: Folder, path: Path) -> Iterator[Editor]:
 def create_case(folder: Folder, case_id: str, data: Mapping[str, Any]) -> Path:
     """Write a new case file (mode 0600); never overwrite an existing one."""
     if not valid_id(case_id):
-        raise CtiError(f"{case_id!r} is not a valid case id",
-                       hint="letters, digits, '-' and '_', starting with a letter or digit")
+        raise CtiError(_("{case_id} is not a valid case id").format(case_id=repr(case_id)),
+                       hint=_("letters, digits, '-' and '_', starting with a letter or digit"))
     folder.cases_dir.mkdir(mode=0o700, exist_ok=True)
     path = folder.cases_dir / f"{case_id}.yaml"
     text = SCHEMA_HEADER + dump_text(to_yaml(dict(data)))
@@ -588,11 +595,13 @@ def create_case(folder: Folder, case_id: str, data: Mapping[str, Any]) -> Path:
     made, _parsed, findings = validate_text(text, str(path))
     if made is None:
         first = findings[0]
-        raise UsageError(f"the new case would not be valid: {first.message}",
-                         hint=first.hint or "check the values given to `cti new`")
+        raise UsageError(_("the new case would not be valid: {problem}").format(
+                             problem=first.message),
+                         hint=first.hint or _("check the values given to `cti new`"))
     with case_lock(folder, case_id):
         if case_id in used_ids(folder):
-            raise CtiError(f"case id {case_id} is already used", hint="choose another --id")
+            raise CtiError(_("case id {case_id} is already used").format(case_id=case_id),
+                           hint=_("choose another --id"))
         import tempfile
 
         try:
@@ -606,8 +615,8 @@ def create_case(folder: Folder, case_id: str, data: Mapping[str, Any]) -> Path:
                 os.fsync(fh.fileno())
             os.link(tmp, path)  # fails if the path exists: no silent overwrite
         except FileExistsError:
-            raise CtiError(f"case id {case_id} is already used",
-                           hint="choose another --id") from None
+            raise CtiError(_("case id {case_id} is already used").format(case_id=case_id),
+                           hint=_("choose another --id")) from None
         finally:
             os.unlink(tmp)
         atomic.fsync_dir(path.parent)

@@ -22,6 +22,7 @@ from cti_cli.core.errors import (
     FolderNotFound,
 )
 from cti_cli.core.findings import Finding
+from cti_cli.locale import _
 from cti_cli.storage.config import CONFIG_NAME, config_from_bytes, read_config_bytes
 
 if TYPE_CHECKING:  # imported where used: `list` over a cached folder needs neither
@@ -101,14 +102,16 @@ def open_folder(explicit: Path | None = None, *, cwd: Path | None = None,
     if explicit is not None:
         root = explicit.resolve()
         if not (root / CONFIG_NAME).is_file():
-            raise FolderNotFound(f"{explicit} is not a cti case folder (no {CONFIG_NAME})",
-                                 hint="create one with `cti init DIR`")
+            raise FolderNotFound(_("{path} is not a cti case folder (no {config})").format(
+                                     path=explicit, config=CONFIG_NAME),
+                                 hint=_("create one with `cti init DIR`"))
     else:
         found = find_root(cwd or Path.cwd())
         if found is None:
-            raise FolderNotFound(f"no {CONFIG_NAME} here or in any parent folder",
-                                 hint="run inside a case folder, pass `-C DIR`, set CTI_DIR, "
-                                 "or create one with `cti init`")
+            raise FolderNotFound(_("no {config} here or in any parent folder").format(
+                                     config=CONFIG_NAME),
+                                 hint=_("run inside a case folder, pass `-C DIR`, set CTI_DIR, "
+                                        "or create one with `cti init`"))
         root = found
     return _open(root)
 
@@ -156,15 +159,18 @@ def case_path(folder: Folder, ref: str) -> Path:
         path = Path(ref)
         path = (path if path.is_absolute() else Path.cwd() / path)
     else:
-        raise CaseNotFound(f"{ref!r} is neither a case id nor a case file path",
-                           hint="ids are letters, digits, '-' and '_'; see `cti list`")
+        raise CaseNotFound(_("{ref} is neither a case id nor a case file path").format(
+                               ref=repr(ref)),
+                           hint=_("ids are letters, digits, '-' and '_'; see `cti list`"))
     resolved = resolve(path)
     if resolved.parent != cases:
-        raise CaseNotFound(f"{ref} is not in this folder's cases/ ({folder.rel(cases)})",
-                           hint="name a case by its id, e.g. `cti show 2026-004`")
+        raise CaseNotFound(_("{ref} is not in this folder's cases/ ({cases})").format(
+                               ref=ref, cases=folder.rel(cases)),
+                           hint=_("name a case by its id, e.g. `cti show 2026-004`"))
     if not resolved.is_file():
-        raise CaseNotFound(f"no case {ref!r} in {folder.rel(cases)}",
-                           hint="see `cti list` for the cases")
+        raise CaseNotFound(_("no case {ref} in {cases}").format(ref=repr(ref),
+                                                                 cases=folder.rel(cases)),
+                           hint=_("see `cti list` for the cases"))
     return resolved
 
 
@@ -174,9 +180,10 @@ def resolve(path: Path) -> Path:
     try:
         return path.resolve()
     except (RuntimeError, OSError):
-        raise CtiError(f"{display_path(path)} is a symbolic link that leads in a circle: "
-                       "not read", hint="replace the link by the case file itself, or "
-                       "remove it (`git rm`)") from None
+        raise CtiError(_("{path} is a symbolic link that leads in a circle: not read").format(
+                           path=display_path(path)),
+                       hint=_("replace the link by the case file itself, or remove it "
+                              "(`git rm`)")) from None
 
 
 def iter_case_paths(folder: Folder) -> list[Path]:
@@ -282,20 +289,23 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
 
     try:
         if path.is_symlink() and resolve(path).parent != path.absolute().parent.resolve():
-            raise CtiError(f"{display_path(path)} is a symbolic link to a file outside its "
-                           "folder: not read",
-                           hint="replace the link by the file itself, or remove it")
+            raise CtiError(_("{path} is a symbolic link to a file outside its folder: not "
+                             "read").format(path=display_path(path)),
+                           hint=_("replace the link by the file itself, or remove it"))
         if path.exists() and not path.is_dir() and not path.is_file():
-            raise CtiError(f"{display_path(path)} is not a regular file: not read")
+            raise CtiError(_("{path} is not a regular file: not read").format(
+                path=display_path(path)))
         with path.open("rb") as fh:
             st = os.fstat(fh.fileno())
             return fh.read(MAX_BYTES + 1), st
     except FileNotFoundError:
-        raise CaseNotFound(f"{path}: no such case file") from None
+        raise CaseNotFound(_("{path}: no such case file").format(path=path)) from None
     except IsADirectoryError:
-        raise CtiError(f"{path} is a folder, not a case file") from None
+        raise CtiError(_("{path} is a folder, not a case file").format(path=path)) from None
     except OSError as exc:
-        raise CtiError(f"cannot read {path}: {exc.strerror}") from None
+        # TRANSLATORS: {reason} is the operating system's words (English)
+        raise CtiError(_("cannot read {path}: {reason}").format(
+            path=path, reason=exc.strerror)) from None
 
 
 def parse_text(text: str, shown: str, *, positions: bool | frozenset[tuple[str | int, ...]] = False
@@ -318,7 +328,7 @@ def validate_text(text: str, shown: str) -> tuple[Case | None, Parsed | None, li
         return None, None, findings
     case, findings = validate(parsed, shown)
     if findings:
-        parsed, _ = parse_text(text, shown, positions=True)
+        parsed, _errors = parse_text(text, shown, positions=True)
         assert parsed is not None
         case, findings = validate(parsed, shown)
     return case, parsed, findings
@@ -352,6 +362,8 @@ def validated(path: Path, text: str, shown: str) -> tuple[Case, Parsed]:
     if case.id != path.stem:
         line, col = parsed.position(("id",))
         raise CaseFileError(path, [Finding(shown, line, col, "E201", "error",
-                                           f"id '{case.id}' does not match the file name",
-                                           f"rename the file to {case.id}.yaml or fix the id")])
+                                           _("id '{id}' does not match the file name")
+                                           .format(id=case.id),
+                                           _("rename the file to {name} or fix the id").format(
+                                               name=f"{case.id}.yaml"))])
     return case, parsed

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from cti_cli.core.findings import MAX_FINDINGS, Finding, not_shown
 from cti_cli.core.model import Case
+from cti_cli.locale import _, ngettext
 from cti_cli.storage.yamlread import Parsed
 
 __all__ = ["MAX_FINDINGS", "clean_loc", "validate", "validate_model"]
@@ -98,50 +99,58 @@ def _message(err: Any, root: type[BaseModel] = Case,
     """(code, message, hint) for one pydantic error, without the input value."""
     kind = err["type"]
     loc = clean_loc(err["loc"], data)
-    dotted = ".".join(str(p) for p in loc) or "the file"
+    dotted = ".".join(str(p) for p in loc) or _("the file")
     msg = err["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden" and loc:
         key = str(loc[-1])
         choices = _allowed_keys(loc[:-1], root)
         close = _close_key(key, choices)
-        hint = (f"did you mean '{close}'?" if close
-                else f"allowed here: {', '.join(choices)}" if choices else None)
+        hint = (_("did you mean '{id}'?").format(id=close) if close
+                else _("allowed here: {keys}").format(keys=", ".join(choices)) if choices
+                else None)
         if choices == ["na"]:
-            hint = 'inside { } a comma starts a new key: quote the reason, {na: "a, b"}'
-        return "E101", f"unknown key '{key}'", hint
+            hint = _('inside {{ }} a comma starts a new key: quote the reason, '
+                     '{{na: "a, b"}}').format()
+        return "E101", _("unknown key '{key}'").format(key=key), hint
     if kind == "missing" and loc:
-        return "E102", f"'{dotted}' is required but missing", f"add '{loc[-1]}:' here"
+        return ("E102", _("'{where}' is required but missing").format(where=dotted),
+                _("add '{key}:' here").format(key=loc[-1]))
     if kind in ("literal_error", "enum"):
         expected = err.get("ctx", {}).get("expected", "")
-        hint = f"use one of {expected}" if expected else None
-        return "E103", f"{dotted}: not an allowed value", hint
+        hint = _("use one of {values}").format(values=expected) if expected else None
+        return "E103", _("{where}: not an allowed value").format(where=dotted), hint
     if kind == "string_pattern_mismatch":
-        return "E103", f"{dotted}: does not have the required form", _pattern_hint(loc)
+        return ("E103", _("{where}: does not have the required form").format(where=dotted),
+                _pattern_hint(loc))
     if kind == "model_type" or kind == "dict_type":
-        return "E103", f"{dotted}: expected a mapping (key: value lines)", None
+        return ("E103", _("{where}: expected a mapping (key: value lines)").format(where=dotted),
+                None)
     if kind == "list_type":
-        return "E103", f"{dotted}: expected a list ('- ' items)", None
-    return "E103", f"{dotted}: {msg}", None
+        return "E103", _("{where}: expected a list ('- ' items)").format(where=dotted), None
+    # TRANSLATORS: {problem} is pydantic's own English description of the value's problem
+    return "E103", _("{where}: {problem}").format(where=dotted, problem=msg), None
 
 
 def _pattern_hint(loc: tuple[Any, ...]) -> str | None:
     last = loc[-1] if loc else ""
     if last == "id" and len(loc) == 1:
-        return "a case id is letters, digits, '-' and '_' (e.g. 2026-004), at most 64"
+        return _("a case id is letters, digits, '-' and '_' (e.g. 2026-004), at most 64")
     if last == "time":
-        return 'write the time as "HH:MM", e.g. "09:30"'
+        return _('write the time as "HH:MM", e.g. "09:30"')
     if last == "initials":
-        return "initials only: 1–6 letters, e.g. MK"
+        return _("initials only: 1–6 letters, e.g. MK")
     return None
 
 
 def validate(parsed: Parsed, path: str) -> tuple[Case | None, list[Finding]]:
     data = parsed.data
     if not isinstance(data, dict):
-        what = "empty" if data is None else f"a {type(data).__name__}, not a mapping"
-        return None, [Finding(path, 1, 1, "E100", "error", f"the case file is {what}",
-                              "a case file is a mapping with id, citizen, target_group, "
-                              "worker, transition and phases: see `cti new`")]
+        message = (_("the case file is empty") if data is None
+                   else _("the case file is a {type}, not a mapping").format(
+                       type=type(data).__name__))
+        return None, [Finding(path, 1, 1, "E100", "error", message,
+                              _("a case file is a mapping with id, citizen, target_group, "
+                                "worker, transition and phases: see `cti new`"))]
     return validate_model(Case, data, parsed, path)
 
 

@@ -20,6 +20,8 @@ from typing import Any, ClassVar, Final
 
 import yaml
 
+from cti_cli.locale import N_, _
+
 try:
     _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing: still correct, just slower
@@ -186,19 +188,21 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         if id(node) in self.seen:
-            raise ReadError("anchors and aliases (&name, *name) are not allowed in case files",
-                            *_mark(node), hint="write the value out in full", code="E006")
+            raise ReadError(_("anchors and aliases (&name, *name) are not allowed in case "
+                              "files"), *_mark(node), hint=_("write the value out in full"),
+                            code="E006")
         if len(path) > MAX_DEPTH:
-            raise ReadError(f"the data is nested more than {MAX_DEPTH} levels deep",
-                            *_mark(node), code="E007")
+            raise ReadError(_too_deep(), *_mark(node), code="E007")
         if self.positions and (self.wanted is None or path in self.wanted):
             self.value_pos[path] = _mark(node)
         self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             if node.value in ("=", "<<") and not node.style and node.tag == _STR:
                 # ruamel resolves a plain `=` / `<<` value to YAML 1.1 `!!value` / `!!merge`
-                raise ReadError(f"a bare '{node.value}' is not a value", *_mark(node),
-                                hint=f"quote it: '{node.value}'", code="E003")
+                raise ReadError(_("a bare '{value}' is not a value").format(value=node.value),
+                                *_mark(node),
+                                hint=_("quote it: '{value}'").format(value=node.value),
+                                code="E003")
             return self.scalar(node)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
@@ -206,19 +210,20 @@ class _Builder:
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if id(key_node) in self.seen:
-                    raise ReadError("anchors and aliases are not allowed in case files",
+                    raise ReadError(_("anchors and aliases are not allowed in case files"),
                                     *_mark(key_node), code="E006")
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise ReadError("a key must be a plain word, not a list or mapping",
+                    raise ReadError(_("a key must be a plain word, not a list or mapping"),
                                     *_mark(key_node), code="E005")
                 key = self.scalar(key_node)
                 if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
-                    raise ReadError("merge keys (<<) are not allowed in case files",
+                    raise ReadError(_("merge keys (<<) are not allowed in case files"),
                                     *_mark(key_node), code="E006")
                 if key in result:
-                    raise ReadError(f"duplicate key {key!r}", *_mark(key_node),
-                                    hint="a key may appear only once in a mapping: merge the "
-                                    "two entries or remove one", code="E004")
+                    raise ReadError(_("duplicate key {key}").format(key=repr(key)),
+                                    *_mark(key_node),
+                                    hint=_("a key may appear only once in a mapping: merge the "
+                                           "two entries or remove one"), code="E004")
                 here = (*path, key)
                 if self.positions and (self.wanted is None or here in self.wanted):
                     self.key_pos[here] = _mark(key_node)
@@ -232,8 +237,9 @@ class _Builder:
 
     def tag_error(self, node: yaml.Node) -> ReadError:
         tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-        return ReadError(f"YAML tag '{tag}' is not allowed in case files", *_mark(node),
-                         hint="remove the tag (the part starting with '!')", code="E006")
+        return ReadError(_("YAML tag '{tag}' is not allowed in case files").format(tag=tag),
+                         *_mark(node), hint=_("remove the tag (the part starting with '!')"),
+                         code="E006")
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag, value = node.tag, node.value
@@ -255,26 +261,36 @@ class _Builder:
             if tag == _TIMESTAMP:
                 return _timestamp(value)
         except ValueError:
-            raise ReadError(f"{value} is not a real date" if tag == _TIMESTAMP
-                            else f"{value!r} is not a valid number", *_mark(node),
-                            hint="dates are written YYYY-MM-DD and must exist in the calendar"
-                            if tag == _TIMESTAMP else None, code="E003") from None
+            raise ReadError(_("{value} is not a real date").format(value=value)
+                            if tag == _TIMESTAMP
+                            else _("{value} is not a valid number").format(value=repr(value)),
+                            *_mark(node),
+                            hint=_("dates are written YYYY-MM-DD and must exist in the "
+                                   "calendar") if tag == _TIMESTAMP else None,
+                            code="E003") from None
         raise self.tag_error(node)
 
 
+#: libyaml's problem (English, from the parser) → a hint in the user's language.
 _HINTS = (
-    ("mapping values are not allowed", "check this line's indentation against the line above; "
-     "a value containing ': ' must be quoted"),
-    ("did not find expected key", "check the indentation: keys of one mapping line up exactly"),
-    ("found unexpected end of stream", "a quote or bracket was opened and never closed"),
-    ("did not find expected '-' indicator", "list items of one list line up exactly"),
-    ("found unknown escape character", "inside double quotes a backslash starts an escape: "
-     "use single quotes or write \\\\"),
-    ("special characters are not allowed", "the file holds control or binary bytes: "
-     "is it really a case file?"),
-    ("expected <document start>", "check the indentation of this line"),
-    ("could not find expected ':'", "a key needs a ':' after it, or a quote was never closed"),
+    ("mapping values are not allowed", N_("check this line's indentation against the line "
+                                          "above; a value containing ': ' must be quoted")),
+    ("did not find expected key", N_("check the indentation: keys of one mapping line up "
+                                     "exactly")),
+    ("found unexpected end of stream", N_("a quote or bracket was opened and never closed")),
+    ("did not find expected '-' indicator", N_("list items of one list line up exactly")),
+    ("found unknown escape character", N_("inside double quotes a backslash starts an escape: "
+                                          "use single quotes or write \\\\")),
+    ("special characters are not allowed", N_("the file holds control or binary bytes: "
+                                              "is it really a case file?")),
+    ("expected <document start>", N_("check the indentation of this line")),
+    ("could not find expected ':'", N_("a key needs a ':' after it, or a quote was never "
+                                       "closed")),
 )
+
+
+def _too_deep() -> str:
+    return _("the data is nested more than {n} levels deep").format(n=MAX_DEPTH)
 
 
 def _syntax_error(exc: yaml.YAMLError, text: str) -> ReadError:
@@ -288,18 +304,23 @@ def _syntax_error(exc: yaml.YAMLError, text: str) -> ReadError:
         # a control character: libyaml gives a UTF-8 byte offset and no mark
         before = text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
-        problem = f"control character U+{exc.character:04X} in the text"
-    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+        problem = _("control character {char} in the text").format(
+            char=f"U+{exc.character:04X}")
+    # TRANSLATORS: {problem} and {context} are libyaml's own English words
+    message = (_("YAML syntax error: {problem} ({context})").format(
+        problem=problem, context=context) if context
+        else _("YAML syntax error: {problem}").format(problem=problem))
     lines = text.splitlines()
     if any(ln.startswith(("<<<<<<< ", ">>>>>>> ")) for ln in lines):
-        hint = ("the file holds git conflict markers (<<<<<<<, =======, >>>>>>>): finish the "
-                "merge (`cti sync`) or keep one side in an editor")
+        hint = _("the file holds git conflict markers (<<<<<<<, =======, >>>>>>>): finish "
+                 "the merge (`cti sync`) or keep one side in an editor")
     elif isinstance(exc, yaml.reader.ReaderError):
-        hint = "remove the character (often pasted from another program)"
+        hint = _("remove the character (often pasted from another program)")
     elif 0 < line <= len(lines) and "\t" in lines[line - 1]:
-        hint = "YAML indents with spaces, never tabs: replace the tab by spaces"
+        hint = _("YAML indents with spaces, never tabs: replace the tab by spaces")
     else:
-        hint = next((h for needle, h in _HINTS if needle in str(exc)), "fix the YAML syntax here")
+        hint = next((_(h) for needle, h in _HINTS if needle in str(exc)),
+                    _("fix the YAML syntax here"))
     return ReadError(message, line, column, hint=hint, code="E001")
 
 
@@ -307,31 +328,34 @@ def decode(raw: bytes) -> str:
     """UTF-8 text or a ReadError naming the line and column of the first bad byte."""
     if len(raw) > MAX_BYTES:
         # the reader stops after MAX_BYTES + 1 bytes, so only "more than" is known
-        raise ReadError(f"the file is larger than {MAX_BYTES // 1024} KiB, the most a case "
-                        "file may be", 1, 1, code="E008",
-                        hint="is this really a case file? move attachments out of the folder")
+        raise ReadError(_("the file is larger than {kib} KiB, the most a case file may be")
+                        .format(kib=MAX_BYTES // 1024), 1, 1, code="E008",
+                        hint=_("is this really a case file? move attachments out of the "
+                               "folder"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise ReadError(f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X})", line,
-                        column, hint="save the file as UTF-8 (æ, ø, å must be UTF-8)",
+        raise ReadError(_("the file is not UTF-8 text (byte {byte})").format(
+                            byte=f"0x{raw[exc.start]:02X}"), line, column,
+                        hint=_("save the file as UTF-8 (æ, ø, å must be UTF-8)"),
                         code="E002") from None
     if "\x00" in text:
         i = text.index("\x00")
-        raise ReadError("the file holds NUL bytes: it is binary, not a case file",
+        raise ReadError(_("the file holds NUL bytes: it is binary, not a case file"),
                         text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i), code="E002")
     if "<<<<<<<" in text:  # cheap test first: merge (and ruamel) load only for such files
         markers = has_conflict_markers(text)
         if markers:
             shown = ", ".join(map(str, markers[:6])) + (" …" if len(markers) > 6 else "")
-            raise ReadError(f"unresolved merge conflict (marker lines {shown})", markers[0], 1,
-                            code="E009", hint="for a value keep one side; in contacts and "
-                            "other lists keep both sides' entries (each has its own id); "
-                            "delete the lines <<<<<<<, ======= and >>>>>>>, save, then run "
-                            "`cti sync`")
+            raise ReadError(_("unresolved merge conflict (marker lines {lines})").format(
+                                lines=shown), markers[0], 1, code="E009",
+                            hint=_("for a value keep one side; in contacts and other lists "
+                                   "keep both sides' entries (each has its own id); delete "
+                                   "the lines <<<<<<<, ======= and >>>>>>>, save, then run "
+                                   "`cti sync`"))
     return text
 
 
@@ -379,16 +403,14 @@ def parse(text: str, *, positions: bool | frozenset[Path_] = False) -> Parsed:
     if (text.count("[") + text.count("{") > MAX_DEPTH and _max_flow_depth(text) > MAX_DEPTH
             and _max_depth(text) > MAX_DEPTH):
         # libyaml recurses per level: refuse absurd nesting before it can exhaust the stack
-        raise ReadError(f"the data is nested more than {MAX_DEPTH} levels deep", 1, 1,
-                        code="E007")
+        raise ReadError(_too_deep(), 1, 1, code="E007")
     loader = _Resolver12(text)
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, text) from None
     except RecursionError:
-        raise ReadError(f"the data is nested more than {MAX_DEPTH} levels deep", 1, 1,
-                        code="E007") from None
+        raise ReadError(_too_deep(), 1, 1, code="E007") from None
     finally:
         loader.dispose()
     builder = _Builder(positions)
