@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from casefiles import team_language
 
 from cti_cli.commands.doctor import is_public_host, url_host
 
@@ -21,12 +22,13 @@ def test_fresh_folder_is_private_and_healthy(folder: Path, cti) -> None:
     assert (folder / "cases").stat().st_mode & 0o777 == 0o700
     result = cti("-C", folder, "doctor")
     assert result.code == 0, result.output
-    assert result.out == "no problems found\n"
+    assert result.out == "ingen problemer fundet\n"  # the team is Danish
 
 
 def test_loose_case_file_and_missing_merge_driver_are_both_named(folder: Path, cti) -> None:
     assert cti("-C", folder, *NEW).code == 0
     (folder / "cases" / "2026-001.yaml").chmod(0o644)
+    team_language(folder, "en")
     subprocess.run(["git", "-C", str(folder), "config", "--unset", "merge.cti.driver"],
                    check=True)
     result = cti("-C", folder, "doctor")
@@ -42,6 +44,7 @@ def test_public_remote_and_plain_smtp(folder: Path, cti) -> None:
     with (folder / "cti.toml").open("a", encoding="utf-8") as fh:
         fh.write('\n[smtp]\nhost = "mail.kommune.example"\nsecurity = "none"\n'
                  'from = "cti@kommune.example"\n')
+    team_language(folder, "en")
     result = cti("-C", folder, "doctor")
     assert result.code == 1
     assert "D202 remote 'origin' is on github.com" in result.out

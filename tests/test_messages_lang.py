@@ -88,3 +88,27 @@ def test_a_file_with_many_problems_counts_the_rest_in_words(cti: Runner,
     path.write_text(minimal_case("2026-001") + "nme: x\nfoo: y\nbar: z\n", "utf-8")
     assert "(og 2 problemer mere: kør `cti check" in cti("show", "2026-001",
                                                           cwd=plain_folder).err
+
+
+def test_doctor_purge_and_close_speak_the_team_language(cti: Runner, plain_folder: Path) -> None:
+    case = plain_folder / "cases" / "2026-001.yaml"
+    case.write_text(minimal_case("2026-001"), "utf-8")
+    case.chmod(0o644)
+    r = cti("doctor", cwd=plain_folder)
+    assert "D102 cases/2026-001.yaml har rettighederne 0644: andre brugere kan læse den\n" \
+        "  løsning: chmod 600 cases/2026-001.yaml" in r.out, r.out
+    case.chmod(0o600)
+    assert cti("doctor", cwd=plain_folder).out == "ingen problemer fundet\n"
+    r = cti("close", "2026-001", "--reason", "ended_early", "--date", "2026-03-02",
+            cwd=plain_folder)
+    assert r.code == 0, r.output
+    assert r.out.startswith("2026-001: afsluttet 2026-03-02"), r.out
+    r = cti("purge", "--closed-before", "2026-03-01", cwd=plain_folder)
+    assert r.out == "ingen afsluttet sag afsluttet før 2026-03-01\n"
+    r = cti("purge", "--closed-before", "2026-04-01", "--dry-run", cwd=plain_folder)
+    # the title wraps to the table's width: compare the words
+    assert " ".join(r.out.split()).startswith("1 afsluttet sag afsluttet før 2026-04-01"), r.out
+    team_language(plain_folder, "en")
+    assert cti("doctor", cwd=plain_folder).out == "no problems found\n"
+    r = cti("purge", "--closed-before", "2026-04-01", "--dry-run", cwd=plain_folder)
+    assert " ".join(r.out.split()).startswith("1 closed case closed before 2026-04-01"), r.out

@@ -43,7 +43,7 @@ def test_purge_removes_retires_commits_and_explains(folder: Path, cti) -> None:
     assert (folder / "cases" / "2019-002.yaml").exists()
     assert (folder / "cases" / ".retired").read_text("utf-8") == "2019-001\n"
     assert "git filter-repo --invert-paths --path cases/2019-001.yaml" in result.out
-    assert "clone again" in result.out
+    assert "klone igen" in result.out  # the team is Danish
     log = subprocess.run(["git", "-C", str(folder), "log", "-1", "--name-status",
                           "--format=%s"], capture_output=True, text=True, check=True).stdout
     assert "purge: 1 closed case(s)" in log and "D\tcases/2019-001.yaml" in log
@@ -65,7 +65,7 @@ def test_default_period_and_confirmation(folder: Path, cti) -> None:
 def test_closed_before_and_nothing_to_do(folder: Path, cti) -> None:
     _setup(folder)
     result = cti("-C", folder, "purge", "--closed-before", "2019-01-01", "--yes")
-    assert result.code == 0 and "no closed case" in result.out
+    assert result.code == 0 and "ingen afsluttet sag" in result.out
     bad = cti("-C", folder, "purge", "--older-than", "five years")
     assert bad.code == 2
 

@@ -144,7 +144,7 @@ def test_both_change_the_worker_conflict_is_reported_and_nothing_lost(team: Team
     assert "worker: bo" in text and "worker: cy" in text  # neither side's value is lost
     # the loader says what is wrong instead of failing on YAML syntax
     shown = team.run("bo", b, "show", CASE)
-    assert shown.code == 1 and "2026-004.yaml:6:1: unresolved merge conflict" in shown.err
+    assert shown.code == 1 and "2026-004.yaml:6:1: uløst sammenfletningskonflikt" in shown.err
 
     # keep the shared value, remove the markers, sync again
     kept = [line for line in text.splitlines()
@@ -185,7 +185,7 @@ def test_undo_after_advance_restores_the_phase_and_history_tells_it(team: Team) 
     assert "new case (homelessness)" in whats[-1]
     # what is left is the creation: undo refuses rather than deleting the case
     refused = team.run("anna", a, "undo", CASE)
-    assert refused.code == 1 and "nothing was undone" in refused.err
+    assert refused.code == 1 and "intet blev fortrudt" in refused.err
 
 
 def test_fresh_clone_without_repair_gets_a_clear_message_not_a_broken_file(team: Team) -> None:
@@ -273,21 +273,27 @@ def test_merge_driver_command_merges_two_contact_logs(tmp_path: Path, cti: Runne
 
 
 def test_sync_report_in_plain_words_in_both_languages() -> None:
-    from cti_cli.commands.team import _TEXTS, sync_lines
+    from cti_cli.commands.team import sync_lines
+    from cti_cli.locale import set_language
     from cti_cli.team.git import ChangedCase, SyncReport
 
     came = [ChangedCase("cases/2026-004.yaml", ["Bo Larsen"]),
             ChangedCase("cases/2026-009.yaml", ["Anna Jensen"])]
-    report = SyncReport("synced", "Sent 1 change(s).", "origin", came, ["Bo Larsen"], True)
-    assert sync_lines(report, _TEXTS["da"]) == [
+    report = SyncReport("synced", "Sent 1 change(s).", "origin", came, ["Bo Larsen"], True,
+                        sent=1)
+    set_language("da")
+    assert sync_lines(report) == [
         "Hentet 2 ændringer: 2026-004 (Bo Larsen), 2026-009 (Anna Jensen).", "Sendt 1 ændring."]
-    assert sync_lines(report, _TEXTS["en"]) == [
+    one = SyncReport("synced", "", "origin", came[:1], ["Bo Larsen"], True, sent=2)
+    assert sync_lines(one) == ["Hentet 1 ændring: 2026-004 (Bo Larsen).", "Sendt 2 ændringer."]
+    set_language("en")
+    assert sync_lines(report) == [
         "Received 2 changes: 2026-004 (Bo Larsen), 2026-009 (Anna Jensen).", "Sent 1 change."]
     settings = SyncReport("synced", "Up to date.", "origin", [], ["Anna Jensen"], True)
-    assert sync_lines(settings, _TEXTS["en"]) == [
+    assert sync_lines(settings) == [
         "Received changes to the team's shared files, not to cases (Anna Jensen)."]
     failed = SyncReport("push-failed", "git said: no", "origin", [], [], False, 2,
                         push_problem="behind")
-    assert sync_lines(failed, _TEXTS["en"]) == [
+    assert sync_lines(failed) == [
         "2 changes saved on this computer but not sent: a colleague shared changes at the "
         "same moment.", "Run `cti sync` again."]

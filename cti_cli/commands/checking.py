@@ -122,7 +122,7 @@ def check(ctx: Ctx, args: list[Path], *, as_json: bool, strict: bool, today: dat
         for f in findings:
             sys.stdout.write(shown(f.format()) + "\n")
             if f.hint:
-                sys.stdout.write(shown(_("  hint: {hint}").format(hint=f.hint)) + "\n")
+                sys.stdout.write(shown("  " + _("hint: {hint}").format(hint=f.hint)) + "\n")
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
     if (errors or warnings) and not as_json:

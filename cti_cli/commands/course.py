@@ -208,7 +208,8 @@ def close(ctx: Ctx, ref: str, *, reason: str, day: str | None, note: str | None,
         trailers["Forced"] = "yes"
     record(ctx, folder, path, action="close", subject=f"{step.case_id}: close ({reason})",
            trailers=trailers)
-    render.line(f"{step.case_id}: closed {when} ({reason})")
+    render.line(_("{case}: closed {day} ({reason})").format(case=step.case_id, day=when,
+                                                            reason=reason))
     render.line(method.text(method.ends[reason], lang))
     if reason == "moved_municipality" and not handover_to:
         render.line(_("record who took over later with `--handover-to WHO`"), style="yellow")

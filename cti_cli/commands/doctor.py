@@ -55,14 +55,16 @@ def mode_problems(folder: Folder) -> list[Problem]:
     for d in dirs:
         mode = _loose(d, 0o700) if d.is_dir() else None
         if mode is not None:
-            found.append(Problem("D101", f"{display_path(d)}/ has mode {mode:04o}: other users "
-                                 "can list the cases", f"chmod 700 {display_path(d)}"))
+            found.append(Problem("D101", _("{folder}/ has mode {mode}: other users can list the "
+                                           "cases").format(folder=display_path(d),
+                                                           mode=f"{mode:04o}"),
+                                 f"chmod 700 {display_path(d)}"))
     files = [folder.root / "cti.toml", *iter_case_paths(folder), folder.cases_dir / ".retired"]
     loose = [(p, m) for p in files if p.is_file() and not p.is_symlink()
              and (m := _loose(p, 0o600)) is not None]
     for p, m in loose:
-        found.append(Problem("D102", f"{display_path(p)} has mode {m:04o}: other users can "
-                             "read it", f"chmod 600 {display_path(p)}"))
+        found.append(Problem("D102", _("{file} has mode {mode}: other users can read it").format(
+            file=display_path(p), mode=f"{m:04o}"), f"chmod 600 {display_path(p)}"))
     return found
 
 
@@ -124,19 +126,24 @@ def git_problems(folder: Folder) -> list[Problem]:
         return []
     found: list[Problem] = []
     if not gitrepo.merge_driver_installed(root):
-        found.append(Problem("D201", "the cti merge driver is not registered in this clone: git "
-                             "would merge case files line by line and can break them",
-                             "run `cti init --repair` in this folder"))
+        found.append(Problem("D201", _("the cti merge driver is not registered in this clone: "
+                                       "git would merge case files line by line and can break "
+                                       "them"),
+                             _("run `cti init --repair` in this folder")))
     for name, url in _remote_urls(root):
         host = url_host(url)
         if is_public_host(host):
-            found.append(Problem("D202", f"remote '{name}' is on {host}, a public hosting "
-                                 "service: case data must stay on the municipality's own "
-                                 "server", f"move the repository to the municipality's git "
-                                 f"server (reached over SSH) and `git remote remove {name}`"))
+            found.append(Problem("D202", _("remote '{name}' is on {host}, a public hosting "
+                                           "service: case data must stay on the "
+                                           "municipality's own server").format(name=name,
+                                                                              host=host),
+                                 _("move the repository to the municipality's git server "
+                                   "(reached over SSH) and `git remote remove {name}`").format(
+                                     name=name)))
         elif url.startswith("http://"):
-            found.append(Problem("D203", f"remote '{name}' uses plain http: case data would "
-                                 "travel unencrypted", "use an ssh:// or https:// URL"))
+            found.append(Problem("D203", _("remote '{name}' uses plain http: case data would "
+                                           "travel unencrypted").format(name=name),
+                                 _("use an ssh:// or https:// URL")))
     return found + split_problems(folder, root)
 
 
@@ -163,12 +170,12 @@ def split_problems(folder: Folder, root: Path) -> list[Problem]:
                                   "" if inside == "." else inside)
     found = []
     if split:
-        found.append(Problem("D204", split, "do as it says; until then, colleagues do not see "
-                             "each other's changes"))
+        found.append(Problem("D204", split, _("do as it says; until then, colleagues do not "
+                                              "see each other's changes")))
     elif remote_branch in branches:
         head = gitsync.point_remote_head(root, remote, remote_branch, mend=False)
-        if head and "sync mends" in head:
-            found.append(Problem("D205", head, "run `cti sync`"))
+        if head:  # without mend, only a shared repository on a disk is looked at: sync mends it
+            found.append(Problem("D205", head, _("run `cti sync`")))
     return found
 
 
@@ -182,18 +189,19 @@ def smtp_problems(folder: Folder) -> list[Problem]:
     found = []
     host = str(smtp.get("host", "")).lower()
     if smtp.get("security") == "none" and host not in LOCAL_HOSTS:
-        found.append(Problem("D301", f"[smtp] security = \"none\" to {host}: reminders would "
-                             "travel unencrypted",
-                             'set security = "starttls" (port 587) or "ssl" (465)'))
+        found.append(Problem("D301", _('[smtp] security = "none" to {host}: reminders would '
+                                       "travel unencrypted").format(host=host),
+                             _('set security = "starttls" (port 587) or "ssl" (465)')))
     settings = SmtpSettings.model_validate(smtp)  # already checked when cti.toml was read
     ca = pin.cafile_problem(settings, folder.root)
     if ca is not None:
-        found.append(Problem("D302", ca, "move the CA file out of the folder and name its "
-                             "absolute path in [smtp] cafile"))
+        found.append(Problem("D302", ca, _("move the CA file out of the folder and name its "
+                                           "absolute path in [smtp] cafile")))
     refused = next((w for w in pin.warnings(settings, folder.root) if w != ca), None)
     if refused is not None:
-        found.append(Problem("D303", refused, "compare [smtp] with `git log -p cti.toml`; "
-                             "only if the change is right, run `cti mail setup`"))
+        found.append(Problem("D303", refused, _("compare [smtp] with `git log -p cti.toml`; "
+                                                "only if the change is right, run "
+                                                "`cti mail setup`")))
     return found
 
 
@@ -217,7 +225,8 @@ def doctor(ctx: Ctx) -> int:
                                 _("if no cti command is running, delete it; doctor removes it "
                                   "once it is a day old")))
     for p in problems:
-        sys.stdout.write(shown(f"{p.code} {p.message}\n  fix: {p.hint}") + "\n")
+        sys.stdout.write(shown(f"{p.code} {p.message}\n  " + _("fix: {hint}").format(hint=p.hint))
+                         + "\n")
     if not problems:
-        sys.stdout.write("no problems found\n")
+        sys.stdout.write(_("no problems found") + "\n")
     return 1 if problems else 0

@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from cti_cli.commands.context import Ctx, progress_bar
 from cti_cli.core.errors import UsageError
 from cti_cli.core.safetext import shown
+from cti_cli.locale import _, ngettext, pgettext
 from cti_cli.render import terminal as render
 from cti_cli.storage import cache, edit, scan, store
 
@@ -34,8 +35,8 @@ def parse_period(text: str) -> relativedelta:
     """`5y`, `18m` or `90d`."""
     m = re.fullmatch(r"\s*(\d{1,3})\s*([ymd])\s*", text)
     if m is None:
-        raise UsageError(f"--older-than {text!r} is not a period",
-                         hint="write a number and y, m or d, e.g. 5y or 18m")
+        raise UsageError(_("--older-than {value} is not a period").format(value=repr(text)),
+                         hint=_("write a number and y, m or d, e.g. 5y or 18m"))
     n, unit = int(m.group(1)), m.group(2)
     return relativedelta(**{{"y": "years", "m": "months", "d": "days"}[unit]: n})
 
@@ -50,21 +51,21 @@ def expired(entries: list[scan.Entry], cutoff: date) -> list[Expired]:
 
 def history_steps(paths: list[str]) -> str:
     joined = " ".join(f"--path {p}" for p in paths)
-    return (
+    return _(
         "The files are gone from the folder, but git history still holds them. To remove them\n"
         "there too, the repository's administrator must (with a backup made first):\n"
-        f"  1. git filter-repo --invert-paths {joined}\n"
+        "  1. git filter-repo --invert-paths {paths}\n"
         "  2. force-push the rewritten history to the municipality's git server\n"
         "  3. have every colleague delete their clone and clone again (an old clone still\n"
         "     holds the data and would push it back), and purge backups per local policy.\n"
-    )
+    ).format(paths=joined)
 
 
 def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today: date,
           dry_run: bool, yes: bool) -> int:
     folder = ctx.folder()
     if closed_before is not None and older_than is not None:
-        raise UsageError("give --closed-before or --older-than, not both")
+        raise UsageError(_("give --closed-before or --older-than, not both"))
     if closed_before is not None:
         cutoff = closed_before
     else:
@@ -75,23 +76,31 @@ def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today
     unreadable = [e for e in entries if e.facts is None]
     found = expired(entries, cutoff)
     if unreadable:
-        render.warn(f"{len(unreadable)} case file(s) could not be read and are not considered: "
-                    "run `cti check`")
+        n = len(unreadable)
+        render.warn(ngettext("{n} case file could not be read and is not considered: run "
+                             "`cti check`",
+                             "{n} case files could not be read and are not considered: run "
+                             "`cti check`", n).format(n=n))
     if not found:
-        render.line(f"no closed case closed before {cutoff}")
+        render.line(_("no closed case closed before {date}").format(date=cutoff))
         return 0
     from cti_cli.render.layout import Col
 
-    render.print_table(f"{len(found)} closed case(s) closed before {cutoff}",
-                       [Col("case"), Col("closed")], [[x.case_id, x.closed] for x in found])
+    render.print_table(ngettext("{n} closed case closed before {date}",
+                                "{n} closed cases closed before {date}",
+                                len(found)).format(n=len(found), date=cutoff),
+                       [Col(pgettext("column", "case")), Col(pgettext("column", "closed"))],
+                       [[x.case_id, x.closed] for x in found])
     if dry_run:
         return 0
     if not yes:
-        sys.stdout.write(f"Delete these {len(found)} case file(s)? [y/N] ")
+        sys.stdout.write(ngettext("Delete this {n} case file? [y/N] ",
+                                  "Delete these {n} case files? [y/N] ",
+                                  len(found)).format(n=len(found)))
         sys.stdout.flush()
         answer = sys.stdin.readline().strip().lower()
         if answer not in ("y", "yes", "j", "ja"):
-            render.line("nothing deleted")
+            render.line(_("nothing deleted"))
             return 1
     retired = folder.cases_dir / store.RETIRED
     old = retired.read_text("utf-8") if retired.is_file() else ""
@@ -103,8 +112,10 @@ def purge(ctx: Ctx, *, closed_before: date | None, older_than: str | None, today
     cache.forget(folder.state_dir, [x.case_id for x in found])
     rel = [f"{store.CASES_DIR}/{x.path.name}" for x in found]
     _commit(ctx, folder, [*(x.path for x in found), retired], len(found))
-    render.line(f"deleted {len(found)} case file(s); their ids are retired in "
-                f"{store.CASES_DIR}/{store.RETIRED}")
+    render.line(ngettext("deleted {n} case file; its id is retired in {file}",
+                         "deleted {n} case files; their ids are retired in {file}",
+                         len(found)).format(n=len(found),
+                                            file=f"{store.CASES_DIR}/{store.RETIRED}"))
     sys.stdout.write("\n" + shown(history_steps(rel)))
     return 0
 
@@ -122,4 +133,4 @@ def _commit(ctx: Ctx, folder: store.Folder, paths: list[Path], n: int) -> None:
                                  {"Cti-Action": "purge",
                                   "Cases": " ".join(p.stem for p in paths[:-1])})
     if not result.ok:
-        render.warn(f"deleted, but not committed: {result.reason}")
+        render.warn(_("deleted, but not committed: {reason}").format(reason=result.reason))

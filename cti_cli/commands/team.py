@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 from cti_cli.commands.context import Ctx
 from cti_cli.core.errors import EXIT_OK, EXIT_USER, CtiError
 from cti_cli.core.safetext import json_text
+from cti_cli.locale import _, ngettext, pgettext
 from cti_cli.render import terminal as render
 from cti_cli.team.repo import missing_driver, wants_driver  # noqa: F401  (used by commands)
 
@@ -29,104 +30,14 @@ if TYPE_CHECKING:
 DRIVER_ENV: Final = "CTI_MERGE_DRIVER_CMD"
 _PLACEHOLDERS: Final = " %O %A %B %P"
 
-_TEXTS: Final[dict[str, dict[str, str]]] = {
-    "da": {
-        "no_driver": "denne klon har ingen merge-driver: kør `cti init --repair` (ellers kan "
-                     "to kollegers noter om samme borger give en konflikt)",
-        "sync_no_driver": "denne klon har ingen merge-driver, så cti synkroniserer ikke",
-        "sync_no_driver_hint": "kør `cti init --repair` én gang i denne mappe, derefter "
-                               "`cti sync`",
-        "got": "Hentet {n} {changes}: {cases}.",
-        "change": "ændring", "changes": "ændringer",
-        "nothing_in": "Intet nyt fra kollegerne.",
-        "got_other": "Hentet ændringer af holdets fælles filer, ikke af sager ({authors}).",
-        "sent": "Sendt {n} {changes}.",
-        "conflict_head": "Synkroniseringen stoppede: du og en kollega har ændret det samme:",
-        "conflict_field": "  {case}, feltet {field}: delt værdi “{ours}”, din værdi “{theirs}”",
-        "conflict_file": "  {case}: filen (se markeringerne i {path})",
-        "conflict_todo": "Åbn filen, find linjerne mellem <<<<<<< og >>>>>>>. Over ======= "
-                         "står det, der allerede er delt; under står din ændring. Behold den "
-                         "rigtige værdi, slet markeringslinjerne, gem, og kør `cti sync` igen.",
-        "conflict_abort": "(Vil du opgive denne synkronisering: git rebase --abort)",
-        "push_failed": "{n} {changes} er gemt på denne computer, men blev ikke sendt: {why}.",
-        "push_refused": "det fælles repository afviste dem ({detail}); kontakt den, der "
-                        "driver det, og kør `cti sync` igen bagefter",
-        "push_behind": "en kollega delte ændringer i samme øjeblik",
-        "push_other": "git svarede: {detail}",
-        "again": "Kør `cti sync` igen.",
-        "no_remote": "Mappen har ingen fælles (remote) kopi, så der er intet at synkronisere; "
-                     "dine ændringer er gemt og committet på denne computer.",
-        "undone": "Fortrudt: {what} ({sha})",
-        "undone_whose": "Du tager {who}s ændring fra {when} tilbage (den var allerede delt "
-                        "eller lavet af en kollega).",
-        "no_history": "{case}: ingen ændringer i git endnu",
-        "not_by_cti": " (ikke lavet af cti)",
-        "check_failed": "Intet blev sendt: {n} sag(er) består ikke `cti check`, og en sag med "
-                        "fejl må ikke nå kollegerne (den ville falde ud af påmindelserne):",
-        "check_todo": "Ret fejlene med `cti edit SAG` (eller tag ændringen tilbage med "
-                      "`cti undo SAG`), og kør `cti sync` igen.",
-        "published": "Holdets mappe er nu delt (gren {branch}).",
-        "renumbered": "Din nye sag {old} hedder nu {new}: en kollega havde oprettet en sag "
-                      "om en anden borger med samme nummer.",
-        "course_clash": "  {case}: forløbet blev ændret to steder på én gang (fx rykket til "
-                        "næste fase hos den ene og lukket hos den anden). Vælg ét af de to "
-                        "forløb: behold den ene sides phases, closed og checklists mellem "
-                        "markeringerne, og slet den anden sides.",
-        "two_citizens": "  {case}: du og en kollega har oprettet hver jeres borger med samme "
-                        "nummer; intet er blandet. Opgiv denne synkronisering (se nederst) og "
-                        "kør `cti sync` igen: så får din sag et nyt nummer.",
-    },
-    "en": {
-        "no_driver": "this clone has no merge driver: run `cti init --repair` (otherwise two "
-                     "colleagues' notes on one citizen can conflict)",
-        "sync_no_driver": "this clone has no merge driver, so cti does not sync",
-        "sync_no_driver_hint": "run `cti init --repair` once in this folder, then `cti sync`",
-        "got": "Received {n} {changes}: {cases}.",
-        "change": "change", "changes": "changes",
-        "nothing_in": "Nothing new from colleagues.",
-        "got_other": "Received changes to the team's shared files, not to cases ({authors}).",
-        "sent": "Sent {n} {changes}.",
-        "conflict_head": "Sync stopped: you and a colleague changed the same thing:",
-        "conflict_field": "  {case}, field {field}: shared value “{ours}”, your value "
-                          "“{theirs}”",
-        "conflict_file": "  {case}: the file (see the markers in {path})",
-        "conflict_todo": "Open the file and find the lines between <<<<<<< and >>>>>>>. Above "
-                         "======= is what is already shared; below is your change. Keep the "
-                         "right value, delete the marker lines, save, and run `cti sync` again.",
-        "conflict_abort": "(To give up this sync instead: git rebase --abort)",
-        "push_failed": "{n} {changes} saved on this computer but not sent: {why}.",
-        "push_refused": "the shared repository refused them ({detail}); ask whoever runs it, "
-                        "then run `cti sync` again",
-        "push_behind": "a colleague shared changes at the same moment",
-        "push_other": "git said: {detail}",
-        "again": "Run `cti sync` again.",
-        "no_remote": "This folder has no shared (remote) copy, so there is nothing to sync; "
-                     "your changes are committed on this computer.",
-        "undone": "Undone: {what} ({sha})",
-        "undone_whose": "You are taking back a change by {who} from {when} (it was already "
-                        "shared or made by a colleague).",
-        "no_history": "{case}: no changes in git yet",
-        "not_by_cti": " (not made by cti)",
-        "check_failed": "Nothing was sent: {n} case(s) fail `cti check`, and a case with errors "
-                        "must not reach colleagues (it would drop out of reminders):",
-        "check_todo": "Fix the errors with `cti edit CASE` (or take the change back with "
-                      "`cti undo CASE`), then run `cti sync` again.",
-        "published": "The team's folder is now shared (branch {branch}).",
-        "renumbered": "Your new case {old} is now {new}: a colleague had created a case for "
-                      "another citizen with the same number.",
-        "course_clash": "  {case}: the course was changed in two places at once (e.g. moved to "
-                        "the next phase by one and closed by the other). Choose one of the two "
-                        "courses: keep one side's phases, closed and checklists between the "
-                        "markers, and delete the other side's.",
-        "two_citizens": "  {case}: you and a colleague each created a different citizen with "
-                        "the same number; nothing was mixed. Give up this sync (see below) and "
-                        "run `cti sync` again: your case then gets a new number.",
-    },
-}
-
-
-def _words(folder: Folder) -> dict[str, str]:
-    return _TEXTS[folder.config.team.language]
+def _push_problem(problem: str | None, detail: str) -> str:
+    """Why a push failed, in words (`problem` is sync's id: refused, behind, or other)."""
+    if problem == "refused":
+        return _("the shared repository refused them ({detail}); ask whoever runs it, then "
+                 "run `cti sync` again").format(detail=detail)
+    if problem == "behind":
+        return _("a colleague shared changes at the same moment")
+    return _("git said: {detail}").format(detail=detail)
 
 
 def driver_command() -> str | None:
@@ -139,7 +50,9 @@ def driver_command() -> str | None:
 
 
 def no_driver_warning(folder: Folder) -> str:
-    return _words(folder)["no_driver"]
+    """The warning a writing command gives in a clone without the merge driver."""
+    return _("this clone has no merge driver: run `cti init --repair` (otherwise two "
+             "colleagues' notes on one citizen can conflict)")
 
 
 def _repo(folder: Folder) -> Path:
@@ -147,9 +60,9 @@ def _repo(folder: Folder) -> Path:
 
     root = repo_root(folder.root)
     if root is None:
-        raise CtiError(f"{folder.root} is not in a git repository",
-                       hint="history, undo and sync need git: `git init` the folder, or "
-                       "clone the team's shared repository")
+        raise CtiError(_("{path} is not in a git repository").format(path=folder.root),
+                       hint=_("history, undo and sync need git: `git init` the folder, or "
+                              "clone the team's shared repository"))
     return root
 
 
@@ -157,63 +70,84 @@ def _case_id(path: str) -> str:
     return Path(path).stem
 
 
-def _plural(n: int, w: dict[str, str]) -> str:
-    return w["change"] if n == 1 else w["changes"]
-
-
-def sync_lines(report: SyncReport, w: dict[str, str]) -> list[str]:
+def sync_lines(report: SyncReport) -> list[str]:
     """The report in plain words: what came in (case and who), what went out, what to do."""
     from cti_cli.team.merge import COURSE_UNIT
 
     lines: list[str] = []
     if report.state == "no-remote":
-        return [w["no_remote"]]
+        return [_("This folder has no shared (remote) copy, so there is nothing to sync; "
+                  "your changes are committed on this computer.")]
     if report.changed:
         cases = ", ".join(f"{_case_id(c.path)} ({', '.join(c.authors)})" for c in report.changed)
         n = len(report.changed)
-        lines.append(w["got"].format(n=n, changes=_plural(n, w), cases=cases))
+        lines.append(ngettext("Received {n} change: {cases}.", "Received {n} changes: {cases}.",
+                              n).format(n=n, cases=cases))
     elif report.authors:  # only team files came in (cti.toml, method.yaml, …)
-        lines.append(w["got_other"].format(authors=", ".join(report.authors)))
+        lines.append(_("Received changes to the team's shared files, not to cases ({authors}).")
+                     .format(authors=", ".join(report.authors)))
     elif report.state == "synced":
-        lines.append(w["nothing_in"])
+        lines.append(_("Nothing new from colleagues."))
     for old, new in report.renumbered:
-        lines.append(w["renumbered"].format(old=old, new=new))
+        lines.append(_("Your new case {old} is now {new}: a colleague had created a case for "
+                       "another citizen with the same number.").format(old=old, new=new))
     if report.published:
-        lines.append(w["published"].format(branch=report.published))
+        lines.append(_("The team's folder is now shared (branch {branch}).").format(
+            branch=report.published))
         if report.detail:
             lines.append(report.detail)
     if report.state == "synced":
-        sent = re.search(r"Sent (\d+) change", report.message)
-        if sent:
-            n = int(sent.group(1))
-            lines.append(w["sent"].format(n=n, changes=_plural(n, w)))
+        if report.sent:
+            n = report.sent
+            lines.append(ngettext("Sent {n} change.", "Sent {n} changes.", n).format(n=n))
     elif report.state == "conflict" and report.conflicts:
-        lines.append(w["conflict_head"])
+        lines.append(_("Sync stopped: you and a colleague changed the same thing:"))
         for conflict in report.conflicts:
             case = _case_id(conflict.path)
             if not conflict.fields:
-                lines.append(w["conflict_file"].format(case=case, path=conflict.path))
+                lines.append(_("  {case}: the file (see the markers in {path})").format(
+                    case=case, path=conflict.path))
             if any(f.path == "citizen" and f.ours == "another citizen" for f in conflict.fields):
-                lines.append(w["two_citizens"].format(case=case))
+                lines.append(_("  {case}: you and a colleague each created a different citizen "
+                               "with the same number; nothing was mixed. Give up this sync "
+                               "(see below) and run `cti sync` again: your case then gets a "
+                               "new number.").format(case=case))
                 continue
             if any(f.path in COURSE_UNIT for f in conflict.fields):
-                lines.append(w["course_clash"].format(case=case))
+                lines.append(_("  {case}: the course was changed in two places at once (e.g. "
+                               "moved to the next phase by one and closed by the other). "
+                               "Choose one of the two courses: keep one side's phases, closed "
+                               "and checklists between the markers, and delete the other "
+                               "side's.").format(case=case))
             for field in conflict.fields:
                 if field.path in COURSE_UNIT:
                     continue
-                lines.append(w["conflict_field"].format(case=case, field=field.path,
-                                                        ours=field.ours, theirs=field.theirs))
-        lines += [w["conflict_todo"], w["conflict_abort"]]
+                lines.append(_("  {case}, field {field}: shared value “{ours}”, your value "
+                               "“{theirs}”").format(case=case, field=field.path,
+                                                     ours=field.ours, theirs=field.theirs))
+        lines += [_("Open the file and find the lines between <<<<<<< and >>>>>>>. Above "
+                    "======= is what is already shared; below is your change. Keep the right "
+                    "value, delete the marker lines, save, and run `cti sync` again."),
+                  _("(To give up this sync instead: git rebase --abort)")]
     elif report.state == "check-failed":
         failing = report.message.splitlines()
-        lines += [w["check_failed"].format(n=sum(1 for x in failing if not x.startswith(" "))),
-                  *(f"  {x}" for x in failing), w["check_todo"]]
+        n = sum(1 for x in failing if not x.startswith(" "))
+        lines += [ngettext("Nothing was sent: {n} case fails `cti check`, and a case with "
+                           "errors must not reach colleagues (it would drop out of reminders):",
+                           "Nothing was sent: {n} cases fail `cti check`, and a case with "
+                           "errors must not reach colleagues (it would drop out of reminders):",
+                           n).format(n=n),
+                  *(f"  {x}" for x in failing),
+                  _("Fix the errors with `cti edit CASE` (or take the change back with "
+                    "`cti undo CASE`), then run `cti sync` again.")]
     elif report.state == "push-failed":
         n = report.unpushed
-        why = w[f"push_{report.push_problem or 'other'}"].format(detail=report.detail)
-        lines += [w["push_failed"].format(n=n, changes=_plural(n, w), why=why)]
+        why = _push_problem(report.push_problem, report.detail)
+        lines += [ngettext("{n} change saved on this computer but not sent: {why}.",
+                           "{n} changes saved on this computer but not sent: {why}.",
+                           n).format(n=n, why=why)]
         if report.push_problem != "refused":
-            lines.append(w["again"])
+            lines.append(_("Run `cti sync` again."))
     else:  # blocked, failed, or a conflict git could not name: its own words say what to do
         lines.append(report.message)
     return lines
@@ -248,15 +182,15 @@ def sync(ctx: Ctx, today: date | None = None) -> int:
     folder = ctx.folder()
     found = repo_and_git_dir(folder.root)
     root = found[0] if found else _repo(folder)  # _repo raises the "not in git" error
-    w = _words(folder)
     if missing_driver(folder.root, root, found[1] if found else None) and has_remote(root):
         # without the driver git merges case files line by line: two notes become a conflict
-        raise CtiError(w["sync_no_driver"], hint=w["sync_no_driver_hint"])
+        raise CtiError(_("this clone has no merge driver, so cti does not sync"),
+                       hint=_("run `cti init --repair` once in this folder, then `cti sync`"))
     inside = folder.root.resolve().relative_to(root.resolve()).as_posix()
     prefix = "" if inside == "." else inside + "/"
     report = gitsync.sync(root, _verifier(folder, root, today or date.today()), prefix.rstrip("/"),
                           team_files=[prefix + "cti.toml", prefix + "method.yaml"])
-    lines = sync_lines(report, w)
+    lines = sync_lines(report)
     from cti_cli.commands.mail import smtp_warnings
 
     for text in smtp_warnings(folder):  # a pulled cti.toml may name another SMTP server
@@ -285,7 +219,6 @@ def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
     path = store.case_path(folder, ref)
     root = _repo(folder)
     entries = githistory.history(root, path)
-    w = _words(folder)
     if as_json:
         data = [{"commit": e.sha, "date": e.date.isoformat(), "author": e.author,
                  "what": _what(e), "subject": e.subject, "trailers": e.trailers}
@@ -293,14 +226,14 @@ def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
         print(json_text(data))
         return EXIT_OK
     if not entries:
-        render.line(w["no_history"].format(case=path.stem))
+        render.line(_("{case}: no changes in git yet").format(case=path.stem))
         return EXIT_OK
     rows = []
     for e in entries:
-        what = _what(e) + ("" if e.action else w["not_by_cti"])
+        what = _what(e) if e.action else _("{what} (not made by cti)").format(what=_what(e))
         rows.append((e.date.strftime("%Y-%m-%d %H:%M"), e.author, what, e.sha[:8]))
-    columns = (("når", "hvem", "hvad", "commit") if folder.config.team.language == "da"
-               else ("when", "who", "what", "commit"))
+    columns = (pgettext("column", "when"), pgettext("column", "who"),
+               pgettext("column", "what"), pgettext("column", "commit"))
     from cti_cli.render.layout import Col
 
     # when, what and the commit are kept; a narrow screen leaves out who before the commit
@@ -321,15 +254,17 @@ def undo(ctx: Ctx, ref: str, *, force: bool = False) -> int:
     with edit.case_lock(folder, path.stem):
         result = githistory.undo(root, path, force=force)
     if not result.ok:
-        raise CtiError(f"{path.stem}: nothing was undone: {result.reason}")
+        raise CtiError(_("{case}: nothing was undone: {reason}").format(
+            case=path.stem, reason=result.reason))
     assert result.undone is not None and result.sha is not None
-    w = _words(folder)
     if force:
         foreign, shared = githistory.whose(root, result.undone)
         if foreign or shared:
-            render.warn(w["undone_whose"].format(
+            render.warn(_("You are taking back a change by {who} from {when} (it was already "
+                          "shared or made by a colleague).").format(
                 who=result.undone.author, when=result.undone.date.strftime("%Y-%m-%d %H:%M")))
-    render.line(w["undone"].format(what=result.undone.subject, sha=result.sha[:8]))
+    render.line(_("Undone: {what} ({sha})").format(what=result.undone.subject,
+                                                  sha=result.sha[:8]))
     return EXIT_OK
 
 

@@ -247,9 +247,9 @@ def close(method: Method, case: Case, reason: str, day: date, lang: Lang = "da",
     _open(case, lang)
     if reason not in method.ends:
         close_match = difflib.get_close_matches(reason, list(method.ends), n=1)
-        raise UsageError(f"--reason {reason!r} is not allowed",
-                         hint=f"did you mean '{close_match[0]}'?" if close_match
-                         else "one of: " + ", ".join(method.ends))
+        raise UsageError(_("--reason {reason} is not allowed").format(reason=repr(reason)),
+                         hint=_("did you mean '{id}'?").format(id=close_match[0]) if close_match
+                         else _("one of: {values}").format(values=", ".join(method.ends)))
     _not_before_phase(case, day, lang)
     if method.ends[reason].closure_checklist:
         if case.phase != "phase3":

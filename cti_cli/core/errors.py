@@ -30,11 +30,7 @@ class CtiError(Exception):
 
     def __str__(self) -> str:
         head = f"{self.where}: {self.message}" if self.where else self.message
-        return (
-            _("{message}\n  hint: {hint}").format(message=head, hint=self.hint)
-            if self.hint
-            else head
-        )
+        return f"{head}\n  " + _("hint: {hint}").format(hint=self.hint) if self.hint else head
 
 
 class UsageError(CtiError):
@@ -63,11 +59,9 @@ class CaseFileError(CtiError):
         hint = first.hint if first else None
         if len(findings) > 1:
             more = len(findings) - 1
-            text = ngettext(
-                "{message} (and {n} more problem: run `cti check {path}`)",
-                "{message} (and {n} more problems: run `cti check {path}`)",
-                more,
-            ).format(message=text, n=more, path=path)
+            text += " " + ngettext("(and {n} more problem: run `cti check {path}`)",
+                                   "(and {n} more problems: run `cti check {path}`)",
+                                   more).format(n=more, path=path)
         super().__init__(text, hint=hint, where=where)
 
 

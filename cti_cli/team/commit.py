@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+from cti_cli.locale import _
 from cti_cli.team.run import (
     git,
     git_path,
@@ -95,16 +96,17 @@ def _commit_failure(root: Path, done: subprocess.CompletedProcess[bytes]) -> str
         re.IGNORECASE,
     ):
         return (
-            "git does not know who you are, so it cannot record the change. Set it once with "
-            'git config --global user.name "Your Name" and '
-            "git config --global user.email you@example.org"
+            _("git does not know who you are, so it cannot record the change. Set it once "
+              'with git config --global user.name "Your Name" and '
+              "git config --global user.email you@example.org")
         )
     if re.search(r"nothing to commit|no changes added", said):
-        return "nothing to commit: the file has no changes since the last commit"
+        return _("nothing to commit: the file has no changes since the last commit")
     hooks = _hooks(root)
     if hooks:
-        return f"a git hook ({', '.join(hooks)}) refused the commit:\n{said}"
-    return f"git could not commit:\n{said}"
+        return _("a git hook ({hooks}) refused the commit:\n{output}").format(
+            hooks=", ".join(hooks), output=said)
+    return _("git could not commit:\n{output}").format(output=said)
 
 
 def commit_paths(
@@ -138,8 +140,9 @@ def commit_paths(
     if busy:
         return CommitResult(
             False,
-            reason=f"git is in the middle of a {busy}; finish it first "
-            f"(after a stopped sync: cti sync) and the change can be committed then",
+            reason=_("git is in the middle of a {operation}; finish it first (after a stopped "
+                     "sync: cti sync) and the change can be committed then").format(
+                operation=busy),
         )
     command = ["commit", "--quiet", "--file=-"]
     if author is not None:
@@ -156,13 +159,15 @@ def commit_paths(
         added = git(root, "add", "--all", "--", *relative, check=False)
         if added.returncode != 0:
             if "ignored by one of your .gitignore" in output(added):
-                return CommitResult(False,
-                                    reason="the file is ignored by .gitignore, so git skips it")
-            return CommitResult(False, reason=f"git could not stage the file:\n{output(added)}")
+                return CommitResult(False, reason=_("the file is ignored by .gitignore, so "
+                                                    "git skips it"))
+            return CommitResult(False, reason=_("git could not stage the file:\n{output}")
+                                .format(output=output(added)))
         done = git(root, *command, "--", *relative, input=message.encode(), check=False)
     if done.returncode != 0:
         if re.search(r"nothing to commit|no changes added", output(done)):
-            return CommitResult(False, reason="nothing to commit: no changes since the last commit")
+            return CommitResult(False, reason=_("nothing to commit: no changes since the last "
+                                                "commit"))
         return CommitResult(False, reason=_commit_failure(root, done))
     if not want_sha:
         return CommitResult(True)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from cti_cli.locale import _
 from cti_cli.team.commit import (
     ACTION_TRAILER,
     REVERTS_TRAILER,
@@ -67,12 +68,11 @@ def _undo_target(entries: Sequence[HistoryEntry], relative: str) -> HistoryEntry
         elif entry.action:
             return entry
         else:
-            return (
-                f"the last change to {relative} ({entry.sha[:8]} “{entry.subject}”) was not "
-                f"made by cti; undo only takes back cti's own changes "
-                f"(to take this one back use: git revert {entry.sha[:8]})"
-            )
-    return f"there is no change made by cti to {relative} left to undo"
+            return _("the last change to {file} ({sha} “{subject}”) was not made by cti; "
+                     "undo only takes back cti's own changes (to take this one back use: "
+                     "git revert {sha})").format(file=relative, sha=entry.sha[:8],
+                                                 subject=entry.subject)
+    return _("there is no change made by cti to {file} left to undo").format(file=relative)
 
 
 def last_tool_commit(
@@ -117,8 +117,8 @@ def undo(
     if not is_clean(root, relative):
         return CommitResult(
             False,
-            reason=f"{relative} has changes that are not committed yet; "
-            "commit or discard them before undoing",
+            reason=_("{file} has changes that are not committed yet; commit or discard them "
+                     "before undoing").format(file=relative),
         )
     target = _undo_target(history(root, relative), relative)
     if isinstance(target, str):
@@ -126,12 +126,16 @@ def undo(
     foreign, shared = whose(root, target)
     if (foreign or shared) and not force:
         when = target.date.strftime("%Y-%m-%d %H:%M")
-        why = ("was made by a colleague" if foreign else "is already shared with the team")
+        reason = (_("the last change to {file} (“{subject}”, {when}, by {author}) was made by "
+                    "a colleague; undo only takes back your own changes that are not shared "
+                    "yet. To take it back anyway: cti undo --force") if foreign
+                  else _("the last change to {file} (“{subject}”, {when}, by {author}) is "
+                         "already shared with the team; undo only takes back your own changes "
+                         "that are not shared yet. To take it back anyway: cti undo --force"))
         return CommitResult(
             False,
-            reason=f"the last change to {relative} (“{target.subject}”, {when}, by "
-            f"{target.author}) {why}; undo only takes back your own changes that are not "
-            "shared yet. To take it back anyway: cti undo --force",
+            reason=reason.format(file=relative, subject=target.subject, when=when,
+                                 author=target.author),
             undone=target,
         )
     parent = rev(root, f"{target.sha}^")
@@ -141,8 +145,8 @@ def undo(
     ):
         return CommitResult(
             False,
-            reason=f"commit {target.sha[:8]} created {relative}; undoing it would delete "
-            "the case file, so cti will not do that",
+            reason=_("commit {sha} created {file}; undoing it would delete the case file, so "
+                     "cti will not do that").format(sha=target.sha[:8], file=relative),
             undone=target,
         )
     touched = nul_list(
@@ -151,8 +155,9 @@ def undo(
     if touched != [relative]:
         return CommitResult(
             False,
-            reason=f"commit {target.sha[:8]} also changed other files ({', '.join(touched)}); "
-            f"take it back as a whole with: git revert {target.sha[:8]}",
+            reason=_("commit {sha} also changed other files ({files}); take it back as a "
+                     "whole with: git revert {sha}").format(sha=target.sha[:8],
+                                                           files=", ".join(touched)),
             undone=target,
         )
     git(root, "restore", f"--source={parent}", "--staged", "--worktree", "--", relative)

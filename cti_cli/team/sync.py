@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
+from cti_cli.locale import _, ngettext
 from cti_cli.storage.yamlread import has_conflict_markers
 from cti_cli.team.commit import commit_paths
 from cti_cli.team.merge import Conflict, MergeError, TwoCitizens, merge_texts, parses
@@ -80,6 +81,7 @@ class SyncReport:
     detail: str = ""  # the remote's or git's own words about it
     published: str = ""  # the branch a first sync created on an empty shared repository
     renumbered: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
+    sent: int = 0  # commits a successful push sent
 
     @property
     def ok(self) -> bool:
@@ -148,21 +150,21 @@ def _conflict_report(root: Path, remote: str, still: bool = False) -> SyncReport
     conflicts = _case_conflicts(root)
     lines = []
     for conflict in conflicts:
-        names = ", ".join(f.path for f in conflict.fields) or "the file"
+        names = ", ".join(f.path for f in conflict.fields) or _("the file")
         lines.append(f"  {conflict.path}: {names}")
     opening = (
-        "These files still have conflict markers:"
+        _("These files still have conflict markers:")
         if still
-        else "Sync stopped: you and a colleague changed the same thing in:"
+        else _("Sync stopped: you and a colleague changed the same thing in:")
     )
     message = "\n".join(
         [
             opening,
             *lines,
-            "Open each file and find the lines between <<<<<<< and >>>>>>>. The part above "
-            "======= is what is already shared, the part below is your change. Keep the "
-            "right value, delete the marker lines, save, and run cti sync again.",
-            "(To give up this sync instead: git rebase --abort)",
+            _("Open each file and find the lines between <<<<<<< and >>>>>>>. The part above "
+              "======= is what is already shared, the part below is your change. Keep the "
+              "right value, delete the marker lines, save, and run cti sync again."),
+            _("(To give up this sync instead: git rebase --abort)"),
         ]
     )
     return SyncReport("conflict", message, remote=remote, conflicts=conflicts)
@@ -243,19 +245,22 @@ def _finish(root: Path, remote: str, branch: str, old_head: str | None,
             detail = "; ".join([ln.removeprefix("remote:").strip() for ln in text.splitlines()
                                 if ln.startswith("remote:")
                                 and ln.removeprefix("remote:").strip()][:3])
-            why = "the shared repository refused them" + (f" ({detail})" if detail else "")
+            why = (_("the shared repository refused them ({detail})").format(detail=detail)
+                   if detail else _("the shared repository refused them"))
         elif re.search(r"\[rejected\]|non-fast-forward", text):
-            problem, why = "behind", "a colleague shared changes a moment ago"
+            problem, why = "behind", _("a colleague shared changes a moment ago")
         else:
             problem, detail = "other", output(done, lines=4)
-            why = f"git said: {detail}"
-        message = (
-            f"Your {ahead} change(s) are saved on this computer but were not sent: {why}. "
-            "Run cti sync again."
-        )
+            why = _("git said: {detail}").format(detail=detail)
+        message = ngettext(
+            "Your {n} change is saved on this computer but was not sent: {why}. "
+            "Run cti sync again.",
+            "Your {n} changes are saved on this computer but were not sent: {why}. "
+            "Run cti sync again.", ahead).format(n=ahead, why=why)
         return SyncReport("push-failed", message, remote, changed, authors, False, ahead,
                           push_problem=problem, detail=detail)
-    return SyncReport("synced", f"Sent {ahead} change(s).", remote, changed, authors, True)
+    return SyncReport("synced", f"Sent {ahead} change(s).", remote, changed, authors, True,
+                      sent=ahead)
 
 
 def _read_state(root: Path) -> tuple[str, str, str | None] | None:
@@ -272,8 +277,8 @@ def _continue_sync(root: Path, verify: Verify | None = None) -> SyncReport:
     if saved is None:
         return SyncReport(
             "blocked",
-            "git is in the middle of a rebase that cti did not start. Finish it with "
-            "git rebase --continue, or cancel it with git rebase --abort, then sync again.",
+            _("git is in the middle of a rebase that cti did not start. Finish it with "
+              "git rebase --continue, or cancel it with git rebase --abort, then sync again."),
         )
     remote, branch, old_head = saved
     unmerged = _unmerged(root)
@@ -285,7 +290,8 @@ def _continue_sync(root: Path, verify: Verify | None = None) -> SyncReport:
     if invalid:
         return SyncReport(
             "conflict",
-            f"Not valid YAML after the edit: {', '.join(invalid)}. Fix it and run cti sync again.",
+            _("Not valid YAML after the edit: {files}. Fix it and run cti sync again.").format(
+                files=", ".join(invalid)),
             remote,
             conflicts=_case_conflicts(root),
         )
@@ -298,9 +304,11 @@ def _continue_sync(root: Path, verify: Verify | None = None) -> SyncReport:
     if operation_in_progress(root) == "rebase":
         if _unmerged(root):  # the next local commit conflicts too
             return _conflict_report(root, remote)
-        return SyncReport("failed", f"git rebase stopped:\n{output(done)}", remote)
+        return SyncReport("failed", _("git rebase stopped:\n{output}").format(
+            output=output(done)), remote)
     if done.returncode != 0:
-        return SyncReport("failed", f"git rebase failed:\n{output(done)}", remote)
+        return SyncReport("failed", _("git rebase failed:\n{output}").format(
+            output=output(done)), remote)
     git_path(root, _SYNC_STATE).unlink(missing_ok=True)
     return _finish(root, remote, branch, old_head, verify)
 
@@ -342,28 +350,32 @@ def split_problem(root: Path, remote: str, branch: str, remote_branch: str,
     others = team_branches(root, {k: v for k, v in branches.items() if k != remote_branch},
                             folder)
     url = remote_url(root, remote)
-    rejoin = (f"If this folder was made by mistake, move it aside and join the team with: "
-              f"cti join {url} FOLDER")
+    rejoin = _("If this folder was made by mistake, move it aside and join the team with: "
+               "cti join {url} FOLDER").format(url=url)
     if remote_branch not in branches:
         if not others:
             return ""
-        return (f"The shared repository ({url}) keeps the team's case folder on branch "
-                f"{', '.join(repr(o) for o in others)}, but this folder is on {branch!r}, "
-                "which the shared repository does not have: you are not working in the same "
-                f"folder as your colleagues. Nothing was sent, so no second team was made. "
-                f"{rejoin}")
+        return _("The shared repository ({url}) keeps the team's case folder on branch "
+                 "{others}, but this folder is on {branch}, which the shared repository does "
+                 "not have: you are not working in the same folder as your colleagues. "
+                 "Nothing was sent, so no second team was made. {rejoin}").format(
+            url=url, others=", ".join(repr(o) for o in others), branch=repr(branch),
+            rejoin=rejoin)
     ours = branches[remote_branch]
     if git(root, "merge-base", "HEAD", ours, check=False).returncode == 1 and rev(root, "HEAD"):
-        return (f"The shared repository ({url}) holds a different case folder (made by "
-                f"another `cti init`) on branch {remote_branch!r}: the two have nothing in "
-                f"common, and mixing them would mix two teams. Nothing was sent. {rejoin}; "
-                "your cases here stay in the moved folder.")
+        return _("The shared repository ({url}) holds a different case folder (made by "
+                 "another `cti init`) on branch {branch}: the two have nothing in common, and "
+                 "mixing them would mix two teams. Nothing was sent. {rejoin}; your cases "
+                 "here stay in the moved folder.").format(url=url, branch=repr(remote_branch),
+                                                           rejoin=rejoin)
     if others:
-        return (f"The shared repository ({url}) also keeps a case folder on branch "
-                f"{', '.join(repr(o) for o in others)} besides the team's {remote_branch!r}: "
-                "whoever works there does not see your changes, and you do not see theirs. "
-                f"They should move their folder aside and join with: cti join {url} FOLDER "
-                f"(with --branch {remote_branch}), then redo their changes there.")
+        return _("The shared repository ({url}) also keeps a case folder on branch "
+                 "{others} besides the team's {branch}: whoever works there does not see "
+                 "your changes, and you do not see theirs. They should move their folder "
+                 "aside and join with: cti join {url} FOLDER (with --branch {name}), then "
+                 "redo their changes there.").format(
+            url=url, others=", ".join(repr(o) for o in others), branch=repr(remote_branch),
+            name=remote_branch)
     return ""
 
 
@@ -401,17 +413,18 @@ def point_remote_head(root: Path, remote: str, branch: str, mend: bool = True) -
                 check=False)
             return ""
         named = head.removeprefix("ref: refs/heads/")
-        return (f"the shared repository {url} names {named!r} as its default branch, but the "
-                f"team works on {branch!r}: new colleagues would get an empty folder (a sync "
-                "mends this)")
+        return _("the shared repository {url} names {named} as its default branch, but the "
+                 "team works on {branch}: new colleagues would get an empty folder (a sync "
+                 "mends this)").format(url=url, named=repr(named), branch=repr(branch))
     if not mend:  # no network for a look only (doctor)
         return ""
     done = git(root, "ls-remote", "--symref", remote, "HEAD", check=False)
     match = re.search(r"^ref: refs/heads/(\S+)\s+HEAD", stdout_text(done), re.MULTILINE)
     if done.returncode == 0 and match and match.group(1) != branch:
-        return (f"the shared repository's default branch is {match.group(1)!r}, but the team "
-                f"works on {branch!r}: set the default branch to {branch!r} in the hosting "
-                "service's settings, or new colleagues get an empty folder")
+        return _("the shared repository's default branch is {named}, but the team works on "
+                 "{branch}: set the default branch to {branch} in the hosting service's "
+                 "settings, or new colleagues get an empty folder").format(
+            named=repr(match.group(1)), branch=repr(branch))
     return ""
 
 
@@ -496,26 +509,30 @@ def sync(repo_root: str | os.PathLike[str], verify: Verify | None = None,
     if not remotes:
         return SyncReport(
             "no-remote",
-            "This folder has no shared (remote) repository, so there is nothing to sync; "
-            "your changes are committed on this computer.",
+            _("This folder has no shared (remote) repository, so there is nothing to sync; "
+              "your changes are committed on this computer."),
         )
     branch = where.branch
     if busy or branch is None:
-        why = f"git is in the middle of a {busy}" if busy else "git is not on a branch"
-        return SyncReport("blocked", f"Cannot sync: {why}. Finish that first.")
+        # TRANSLATORS: {operation} is git's word: rebase, merge, cherry-pick, revert, bisect
+        why = (_("git is in the middle of a {operation}").format(operation=busy) if busy
+               else _("git is not on a branch"))
+        return SyncReport("blocked", _("Cannot sync: {why}. Finish that first.").format(why=why))
     remote, remote_branch = _upstream(branch, config, remotes)
     dirty = _dirty_tracked(root)
     if dirty and set(dirty) <= set(team_files):
         done = commit_paths(root, dirty, "team settings changed", {"Cti-Action": "settings"})
         if not done.ok:
-            return SyncReport("blocked", f"Cannot sync: {', '.join(dirty)} changed but could "
-                              f"not be committed: {done.reason}", remote)
+            return SyncReport("blocked", _("Cannot sync: {files} changed but could not be "
+                                           "committed: {reason}").format(
+                files=", ".join(dirty), reason=done.reason), remote)
         where, dirty = locate(root), []
     if dirty:
         return SyncReport(
             "blocked",
-            "Cannot sync while these files have changes that are not committed: "
-            f"{', '.join(dirty)}. Commit or discard them, then sync again.",
+            _("Cannot sync while these files have changes that are not committed: "
+              "{files}. Commit or discard them, then sync again.").format(
+                files=", ".join(dirty)),
             remote,
         )
     old_head = where.head
@@ -523,8 +540,9 @@ def sync(repo_root: str | os.PathLike[str], verify: Verify | None = None,
     if fetched.returncode != 0:
         return SyncReport(
             "failed",
-            f"Could not reach {remote!r}: {output(fetched, lines=3)}\n"
-            "Your changes are safe on this computer; sync again when online.",
+            _("Could not reach {remote}: {output}\nYour changes are safe on this computer; "
+              "sync again when online.").format(remote=repr(remote),
+                                                output=output(fetched, lines=3)),
             remote,
         )
     upstream_set = f"branch.{branch}.remote" in config
@@ -539,7 +557,7 @@ def sync(repo_root: str | os.PathLike[str], verify: Verify | None = None,
         if report.pushed and old_head is not None:
             advice = point_remote_head(root, remote, remote_branch)
             return SyncReport(report.state, report.message, remote, pushed=True,
-                              published=remote_branch, detail=advice)
+                              published=remote_branch, detail=advice, sent=report.sent)
         return report
     if old_head is None:  # a clone of an empty repository that a colleague filled since
         git(root, "reset", "--quiet", "--keep", tracking, check=False)
@@ -559,7 +577,8 @@ def sync(repo_root: str | os.PathLike[str], verify: Verify | None = None,
         report = sync(root, verify, folder, team_files)
         return SyncReport(report.state, report.message, report.remote, report.changed,
                           report.authors, report.pushed, report.unpushed, report.conflicts,
-                          report.push_problem, report.detail, report.published, renumbered)
+                          report.push_problem, report.detail, report.published, renumbered,
+                          report.sent)
     rebased = git(root, "rebase", "--quiet", tracking, check=False,
                   env={"GIT_EDITOR": "true", "GIT_REFLOG_ACTION": "cti sync"})
     if rebased.returncode != 0:
@@ -570,11 +589,12 @@ def sync(repo_root: str | os.PathLike[str], verify: Verify | None = None,
                 return _conflict_report(root, remote)
             return SyncReport(
                 "failed",
-                f"git stopped the sync:\n{output(rebased)}\nRun cti sync again to go on, "
-                "or cancel with: git rebase --abort",
+                _("git stopped the sync:\n{output}\nRun cti sync again to go on, or cancel "
+                  "with: git rebase --abort").format(output=output(rebased)),
                 remote,
             )
-        return SyncReport("failed", f"git rebase failed:\n{output(rebased)}", remote)
+        return SyncReport("failed", _("git rebase failed:\n{output}").format(
+            output=output(rebased)), remote)
     if ahead == 0:  # a fast-forward: HEAD is now the shared commit, nothing to send
         return _finish(root, remote, remote_branch, old_head, verify, upstream_set=upstream_set,
                        known=(tracking, tracking, 0))
