@@ -75,7 +75,7 @@ def test_ids_are_generated_in_sequence_and_never_reused(plain_folder: Path, cti)
     third = cti("-C", plain_folder, "new", "--initials", "EF", *args).out.strip()
     assert third == "2026-003"
     dup = cti("-C", plain_folder, "new", "--initials", "GH", "--id", first, *args)
-    assert dup.code == 1 and "already used" in dup.err
+    assert dup.code == 1 and "er allerede brugt" in dup.err
 
 
 def test_folder_found_upwards_and_by_option_and_env(plain_folder: Path, cti,
@@ -164,7 +164,7 @@ def test_failed_write_reports_and_keeps_file(plain_folder: Path, cti) -> None:
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 1, proc.stderr
-    assert "could not write" in proc.stderr and "Traceback" not in proc.stderr
+    assert "kunne ikke skrive" in proc.stderr and "Traceback" not in proc.stderr
     assert path.read_bytes() == before
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
 
@@ -275,7 +275,7 @@ def test_list_shows_every_case_and_open_filters(plain_folder: Path, cti) -> None
     every = cti("-C", plain_folder, "list")
     assert every.code == 0, every.output
     lines = every.out.splitlines()
-    assert lines[0].endswith("311 case(s)") and lines[1].split()[:2] == ["case", "initials"]
+    assert lines[0].endswith("311 sager") and lines[1].split()[:2] == ["sag", "initialer"]
     assert sum(" closed " in line for line in lines) == 310
     assert lines[-1].startswith("2026-001") and "contact" in lines[-1]
     assert cti("-C", plain_folder, "list", "--open").out.count("\n2026-001") == 1

@@ -129,7 +129,7 @@ def test_quiet_prints_nothing_when_nothing_is_due(plain_folder: Path, cti: Runne
                                                            "--json")
     result = cti("-C", plain_folder, "due", "--quiet")
     assert (result.code, result.out, result.err) == (0, "", "")
-    assert "nothing due" in cti("-C", plain_folder, "due").out
+    assert "intet med frist" in cti("-C", plain_folder, "due").out
 
 
 def test_quiet_still_prints_what_is_due(team: Path, cti: Runner) -> None:
@@ -169,7 +169,7 @@ def test_email_delivers_once_per_worker_then_nothing(team: Path, cti: Runner,
     use_smtp(team, server.port)
     first = cti("-C", team, "due", "--date", TODAY, "--email", "--quiet")
     assert first.code == 0, first.output
-    assert "sent 9 reminder(s) to 2 worker(s)" in first.out
+    assert "sendte 9 påmindelser til 2 medarbejdere" in first.out
     envelopes = {e.rcpt_tos[0]: e for e in server.handler.envelopes}
     assert sorted(envelopes) == ["anna@kommune.example", "bo@kommune.example"]
     assert all(len(e.rcpt_tos) == 1 for e in server.handler.envelopes)
@@ -189,7 +189,7 @@ def test_email_delivers_once_per_worker_then_nothing(team: Path, cti: Runner,
     assert (second.code, second.out, second.err) == (0, "", "")
     assert len(server.handler.envelopes) == 2
     loud = cti("-C", team, "due", "--date", TODAY, "--email")
-    assert "nothing new to mail (9 reminder(s) already sent)" in loud.out
+    assert "intet nyt at sende (9 påmindelser er allerede sendt)" in loud.out
     assert len(server.handler.envelopes) == 2
 
 
@@ -198,8 +198,8 @@ def test_server_down_fails_clearly_and_the_next_run_delivers(team: Path, cti: Ru
     use_smtp(team, port)
     down = cti("-C", team, "due", "--date", TODAY, "--email", "--quiet")
     assert down.code == 1
-    assert f"127.0.0.1:{port}: connection refused" in down.err
-    assert "next run" in down.err
+    assert f"127.0.0.1:{port}: forbindelsen blev afvist" in down.err
+    assert "næste kørsel" in down.err
     assert "Traceback" not in down.output
     assert down.out == ""
 
@@ -230,7 +230,7 @@ def test_worker_without_address_fails_but_others_get_mail(team: Path, cti: Runne
     use_smtp(team, server.port)
     result = cti("-C", team, "due", "--date", TODAY, "--email", "--quiet")
     assert result.code == 1
-    assert "no email in cti.toml for bo" in result.err
+    assert "ingen e-mail i cti.toml for bo" in result.err
     assert [e.rcpt_tos for e in server.handler.envelopes] == [["anna@kommune.example"]]
 
 

@@ -87,7 +87,7 @@ def test_full_disk_loses_nothing_and_says_so(plain_folder: Path, cti) -> None:
                            "2026-001", "x" * 2000, "--date", "2026-02-12", "--no-commit"],
                           capture_output=True, text=True, preexec_fn=small_disk, timeout=60)
     assert proc.returncode == 1, proc.stderr
-    assert "could not write" in proc.stderr and "the old file is unchanged" in proc.stderr
+    assert "kunne ikke skrive" in proc.stderr and "den gamle fil er uændret" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert path.read_bytes() == before
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]

@@ -191,7 +191,7 @@ def test_a_second_init_never_makes_a_second_branch_and_sync_says_so(
     before = git(shared, "for-each-ref")
     result = person("bo", "sync", cwd=bo)
     assert result.code == 1
-    assert "not working in the same folder" in result.err + result.out
+    assert "du arbejder ikke i samme mappe" in result.err + result.out
     assert f"cti join {shared}" in result.output
     assert git(shared, "for-each-ref") == before  # no new branch on the remote
     doctor = person("bo", "doctor", cwd=bo)
@@ -210,7 +210,7 @@ def test_same_branch_name_but_another_team_is_refused(
     before = git(shared, "for-each-ref")
     result = person("bo", "sync", cwd=bo)
     assert result.code == 1, result.output
-    assert "different case folder" in result.output
+    assert "har en anden sagsmappe" in result.output
     assert git(shared, "for-each-ref") == before
 
 
@@ -244,7 +244,7 @@ def test_undo_refuses_a_colleagues_change_and_names_them(
 
     refused = person("anna", "undo", case, cwd=anna)
     assert refused.code == 1
-    assert "Bo Larsen" in refused.err and "made by a colleague" in refused.err
+    assert "Bo Larsen" in refused.err and "er lavet af en kollega" in refused.err
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", refused.err)  # and when
     assert "--force" in refused.err
     assert (anna / "cases" / f"{case}.yaml").read_text("utf-8") == before
@@ -268,7 +268,7 @@ def test_undo_refuses_own_change_once_shared(driver: None, person: People,
     assert person("anna", "log", case, "Hjemmebesøg", "--date", "2026-03-04", cwd=anna).code == 0
     assert person("anna", "sync", cwd=anna).code == 0
     refused = person("anna", "undo", case, cwd=anna)
-    assert refused.code == 1 and "already shared" in refused.err
+    assert refused.code == 1 and "er allerede delt" in refused.err
 
 
 def test_history_follows_the_file_only_and_names_authors(

@@ -112,3 +112,53 @@ def test_doctor_purge_and_close_speak_the_team_language(cti: Runner, plain_folde
     assert cti("doctor", cwd=plain_folder).out == "no problems found\n"
     r = cti("purge", "--closed-before", "2026-04-01", "--dry-run", cwd=plain_folder)
     assert " ".join(r.out.split()).startswith("1 closed case closed before 2026-04-01"), r.out
+
+
+def test_due_and_list_speak_the_team_language(cti: Runner, plain_folder: Path) -> None:
+    for n in (1, 2):
+        (plain_folder / "cases" / f"2026-00{n}.yaml").write_text(minimal_case(f"2026-00{n}"),
+                                                                  "utf-8")
+    r = cti("due", "--date", "2026-05-01", cwd=plain_folder)
+    assert r.code == 0, r.output
+    assert r.out.startswith("Frist senest 2026-05-15 (pr. 2026-05-01): "), r.out
+    assert "opgaver" in r.out and "dage for sent" in r.out and "item" not in r.out
+    assert "frist" in r.out.splitlines()[3]  # the column headers
+    words = " ".join(cti("list", cwd=plain_folder).out.split())
+    assert words.startswith("plain: 2 sager sag initialer medarbejder"), words
+    (plain_folder / "cases" / "2026-002.yaml").unlink()
+    assert cti("list", cwd=plain_folder).out.startswith("plain: 1 sag\n")
+    assert cti("due", "--date", "2026-02-11", "--within", "0",
+               cwd=plain_folder).out == "intet med frist senest 2026-02-11\n"
+    team_language(plain_folder, "en")
+    r = cti("due", "--date", "2026-05-01", cwd=plain_folder)
+    assert r.out.startswith("Due by 2026-05-15 (as of 2026-05-01): "), r.out
+    assert "d overdue" in r.out and "for sent" not in r.out
+    assert cti("list", cwd=plain_folder).out.startswith("plain: 1 case\n")
+
+
+def test_a_reminder_mail_is_written_in_the_teams_language() -> None:
+    from datetime import date, timedelta
+
+    from cti_cli.core.dueitem import DueItem
+    from cti_cli.locale import language
+    from cti_cli.mail.compose import compose
+
+    today = date(2026, 3, 2)
+
+    def item(case: str, days_left: int) -> DueItem:
+        return DueItem(case=case, initials="XY", worker="anna", kind="phase_end",
+                       due=today + timedelta(days=days_left), days_left=days_left,
+                       message="phase1 ends")
+
+    items = [item("2026-001", 1), item("2026-002", -3)]
+    da = compose("anna", "Anna", "anna@kommune.example", items, "Team Nord", today,
+                 "cti@kommune.example", "da", other_open=1)
+    body = da.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert da["Subject"] == "CTI: 2 ting forfalder (2026-03-02)"
+    assert "Hej Anna," in body and "i morgen" in body and "3 dage over fristen" in body
+    assert "1 anden ting er stadig åben" in body and "Sendt automatisk af cti" in body
+    en = compose("anna", "Anna", "anna@kommune.example", items[:1], "Team Nord", today,
+                 "cti@kommune.example", "en")
+    assert en["Subject"] == "CTI: 1 item due (2026-03-02)"
+    assert "tomorrow" in en.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert language() == "en"  # composing in Danish left the run's language alone

@@ -10,7 +10,7 @@ from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.commands.record import record
 from cti_cli.core.errors import CtiError, UsageError
 from cti_cli.core.safetext import json_text
-from cti_cli.locale import _
+from cti_cli.locale import _, ngettext, pgettext
 from cti_cli.storage import append, edit, store
 
 if TYPE_CHECKING:  # the model loads where a command validates, not for `list`
@@ -154,9 +154,13 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
         rows = [r for r in rows if r["phase"] == phase]
     if open_only:
         rows = [r for r in rows if r["phase"] != "closed"]
-    title = f"{folder.config.team.name}: {len(rows)} case(s)"
-    columns = ["case", "initials", "worker", "group", "phase", "since", "contacts",
-               "last contact"]
+    title = ngettext("{team}: {n} case", "{team}: {n} cases", len(rows)).format(
+        team=folder.config.team.name, n=len(rows))
+    contacts = pgettext("column", "contacts")
+    columns = [pgettext("column", "case"), pgettext("column", "initials"),
+               pgettext("column", "worker"), pgettext("column", "group"),
+               pgettext("column", "phase"), pgettext("column", "since"), contacts,
+               pgettext("column", "last contact")]
     cells = [[r["id"], r["initials"], r["worker"], r["target_group"], r["phase"],
               r["phase_start"], r["contacts"], r["last_contact"] or "-"] for r in rows]
     if as_json:
@@ -167,8 +171,11 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
         # a narrow screen leaves out the counts and dates first, never the case or its phase
         drop = {"contacts": 6, "since": 5, "group": 4, "worker": 3, "last contact": 2,
                 "initials": 1}
-        fitted = [layout.Col(c, drop=drop.get(c, 0), wrap=c == "group", min_width=8,
-                             justify="right" if c == "contacts" else "left") for c in columns]
+        ids = ("case", "initials", "worker", "group", "phase", "since", "contacts",
+               "last contact")  # the columns' ids; the headers are in the team's language
+        fitted = [layout.Col(h, drop=drop.get(c, 0), wrap=c == "group", min_width=8,
+                             justify="right" if c == "contacts" else "left")
+                  for c, h in zip(ids, columns, strict=True)]
         if len(rows) > PLAIN_ROWS:  # a long list needs no rich: plain columns
             from cti_cli.render import plain
 
@@ -181,11 +188,13 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
             if rows:
                 render.print_table(title, fitted, cells)
             else:
-                render.line("no cases")
+                render.line(_("no cases"))
     if bad:
         from cti_cli.render import terminal as render
 
-        render.warn(f"{len(bad)} case file(s) could not be read: run `cti check`")
+        render.warn(ngettext("{n} case file could not be read: run `cti check`",
+                             "{n} case files could not be read: run `cti check`",
+                             len(bad)).format(n=len(bad)))
     return 0
 
 

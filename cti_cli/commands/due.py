@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.core.errors import UsageError
 from cti_cli.core.safetext import json_text, shown
+from cti_cli.locale import _, ngettext
 from cti_cli.storage import scan
 
 if TYPE_CHECKING:
@@ -41,18 +42,21 @@ def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as
     folder = ctx.folder()
     today = parse_date(day)
     if within is not None and within < 0:
-        raise UsageError(f"--within {within}: the horizon cannot be negative")
+        raise UsageError(_("--within {days}: the horizon cannot be negative").format(
+            days=within))
     config = folder.config
     if worker is not None and config.workers and worker not in config.workers:
-        raise UsageError(f"worker {worker!r} is not in cti.toml",
-                         hint="known workers: " + ", ".join(sorted(config.workers)))
+        raise UsageError(_("worker {worker} is not in cti.toml").format(worker=repr(worker)),
+                         hint=_("known workers: {workers}").format(
+                             workers=", ".join(sorted(config.workers))))
     method = load_method(folder.root / "method.yaml")  # a MethodError is a CtiError
 
     # reminders are for open courses
     entries = scan.load_all(folder, open_only=True, as_of=today, progress=progress_bar)
     unreadable = [folder.rel(e.path) for e in entries if e.facts is None]
     for rel in unreadable:
-        _problem(f"{rel} cannot be read, so it is left out of the reminders: run `cti check`")
+        _problem(_("{file} cannot be read, so it is left out of the reminders: run "
+                   "`cti check`").format(file=rel))
     records = [e.facts for e in entries if e.facts is not None]
     items = due_items(records, today, config=config, method=method, within=within)
     if worker is not None:
@@ -67,7 +71,9 @@ def due(ctx: Ctx, *, day: str | None, within: int | None, worker: str | None, as
     if unreadable:
         # every other case was shown or mailed; a non-zero exit makes cron and systemd's
         # OnFailure= report the file(s) nobody is reminded about
-        _problem(f"{len(unreadable)} case file(s) could not be read: {', '.join(unreadable)}")
+        _problem(ngettext("{n} case file could not be read: {files}",
+                          "{n} case files could not be read: {files}", len(unreadable)).format(
+            n=len(unreadable), files=", ".join(unreadable)))
         return max(code, 1)
     return code
 
@@ -81,7 +87,7 @@ def _print_items(items: list[DueItem], today: date, last_day: date, folder: Fold
 
         print_due(items, today, last_day, folder.config.worker_name)
     else:
-        print(f"nothing due by {last_day}")
+        print(_("nothing due by {date}").format(date=last_day))
 
 
 def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,
@@ -99,10 +105,9 @@ def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,
         try:
             mailer = _mailer(folder)
         except MailError as exc:  # e.g. [smtp] no longer names the server this machine agreed to
-            _problem(f"no reminders were mailed: {exc}")
+            _problem(_("no reminders were mailed: {reason}").format(reason=exc))
             if pending:
-                _problem(f"the reminders for {len(pending)} worker(s) stay unsent and go out "
-                         "on the next run")
+                _problem(_unsent(len(pending)))
             return 1
 
         def send() -> SendReport:
@@ -116,9 +121,8 @@ def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,
             with mailer:
                 report = send()
         except MailError as exc:  # connecting or logging in failed: nothing was sent
-            _problem(f"no reminders were mailed: {exc}")
-            _problem(f"the reminders for {len(pending)} worker(s) stay unsent and go out on "
-                     "the next run")
+            _problem(_("no reminders were mailed: {reason}").format(reason=exc))
+            _problem(_unsent(len(pending)))
             return 1
     if report.items_sent:
         _share_ledger(folder, quiet=quiet)
@@ -147,12 +151,14 @@ def _share_ledger(folder: Folder, *, quiet: bool) -> None:
     done = commit_paths(root, [folder.root / SHARED_NAME, attributes], "reminders mailed",
                         {"Cti-Action": "mailed"})
     if not done.ok:
-        _problem(f"the record of mailed reminders was not committed: {done.reason}")
+        _problem(_("the record of mailed reminders was not committed: {reason}").format(
+            reason=done.reason))
         return
     shared = sync(root)
     if not shared.ok:
-        _problem("the record of mailed reminders is saved here but not shared yet (the next "
-                 f"`cti sync` shares it): {shared.message.splitlines()[0]}")
+        _problem(_("the record of mailed reminders is saved here but not shared yet (the "
+                   "next `cti sync` shares it): {reason}").format(
+            reason=shared.message.splitlines()[0]))
 
 
 def _pending_workers(items: list[DueItem], workers: dict[str, tuple[str, str | None]],
@@ -188,27 +194,41 @@ def _where(folder: Folder, mailer: SmtpMailer | OutboxMailer) -> str:
     from cti_cli.mail.send import OutboxMailer
 
     if isinstance(mailer, OutboxMailer):
-        return (f"the outbox {folder.rel(mailer.folder / 'new')} (no [smtp] in cti.toml; each "
-                "file there is an .eml message)")
+        return _("the outbox {folder} (no [smtp] in cti.toml; each file there is an .eml "
+                 "message)").format(folder=folder.rel(mailer.folder / "new"))
     return f"{mailer.settings.host}:{mailer.settings.port}"
+
+
+def _unsent(workers: int) -> str:
+    return ngettext("the reminders for {n} worker stay unsent and go out on the next run",
+                    "the reminders for {n} workers stay unsent and go out on the next run",
+                    workers).format(n=workers)
 
 
 def _report(report: SendReport, where: str, *, quiet: bool, to_stderr: bool) -> int:
     for warning in report.warnings:
         _problem(warning)
     for worker_id, reason in sorted(report.failed.items()):
-        _problem(f"reminder to {worker_id} not sent: {reason}")
+        _problem(_("reminder to {worker} not sent: {reason}").format(worker=worker_id,
+                                                                     reason=reason))
     if report.not_attempted:
-        _problem(f"sending stopped; not attempted for {', '.join(report.not_attempted)}: "
-                 "their reminders go out on the next run")
+        _problem(_("sending stopped; not attempted for {workers}: their reminders go out on "
+                   "the next run").format(workers=", ".join(report.not_attempted)))
     if report.no_address:
-        _problem(f"no email in cti.toml for {', '.join(report.no_address)}; add "
-                 "email = \"...\" under [workers.<id>] so they get their reminders")
+        _problem(_('no email in cti.toml for {workers}; add email = "..." under '
+                   "[workers.<id>] so they get their reminders").format(
+            workers=", ".join(report.no_address)))
     sent = len(report.delivered)
     if sent:
-        text = f"sent {report.items_sent} reminder(s) to {sent} worker(s) via {where}"
+        # TRANSLATORS: {reminders} is "3 reminders", {workers} is "2 workers"
+        text = _("sent {reminders} to {workers} via {where}").format(
+            reminders=ngettext("{n} reminder", "{n} reminders", report.items_sent).format(
+                n=report.items_sent),
+            workers=ngettext("{n} worker", "{n} workers", sent).format(n=sent), where=where)
     else:
-        text = f"nothing new to mail ({report.already_sent} reminder(s) already sent)"
+        text = ngettext("nothing new to mail ({n} reminder already sent)",
+                        "nothing new to mail ({n} reminders already sent)",
+                        report.already_sent).format(n=report.already_sent)
     if sent or not quiet:
         print(shown(text), file=sys.stderr if to_stderr else sys.stdout)
     return 0 if report.ok else 1

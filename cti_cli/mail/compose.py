@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
@@ -12,6 +13,7 @@ from typing import Final, Literal
 
 from cti_cli.core.dueitem import NO_CASE, DueItem
 from cti_cli.core.safetext import printable
+from cti_cli.locale import _, language, ngettext, pgettext, set_language
 from cti_cli.mail.errors import PrivacyError
 
 Lang = Literal["da", "en"]
@@ -42,60 +44,34 @@ KIND_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
     },
 }
 
-_TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
-    "da": {
-        "subject": "CTI: {n} ting forfalder ({today})",
-        "greeting": "Hej {name}",
-        "intro": "Disse ting i {team} venter på dig:",
-        "others": "{n} andre ting er stadig åbne, se `cti due`.",
-        "other": "1 anden ting er stadig åben, se `cti due`.",
-        "footer": "Sendt automatisk af cti. Svar ikke på denne mail.",
-        "case": "Sag",
-        "kind": "Hvad",
-        "due": "Frist",
-        "when": "Status",
-        "note": "Besked",
-    },
-    "en": {
-        "subject": "CTI: {n} {items} due ({today})",
-        "greeting": "Hello {name}",
-        "intro": "These items in {team} need you:",
-        "others": "{n} other items are still open, see `cti due`.",
-        "other": "1 other item is still open, see `cti due`.",
-        "footer": "Sent automatically by cti. Please do not reply.",
-        "case": "Case",
-        "kind": "What",
-        "due": "Due",
-        "when": "Status",
-        "note": "Message",
-    },
-}
-
-
 def kind_words(kind: str, lang: Lang) -> str:
     """A kind in human words; an unknown kind is shown as it is rather than dropped."""
     return KIND_WORDS[lang].get(kind, kind)
 
 
+@contextmanager
+def _speaking(lang: Lang) -> Iterator[None]:
+    """Texts in `lang` for one mail: a run may mail a team whose language is not the
+    language of the run (and tests compose in both)."""
+    before = language()
+    set_language(lang)
+    try:
+        yield
+    finally:
+        set_language(before)
+
+
 def days_words(days_left: int, lang: Lang) -> str:
     """`days_left` as a reader says it: today, tomorrow, in 3 days, 2 days overdue."""
-    if lang == "da":
+    with _speaking(lang):
         if days_left == 0:
-            return "i dag"
+            return pgettext("due", "today")
         if days_left == 1:
-            return "i morgen"
+            return pgettext("due", "tomorrow")
         if days_left > 1:
-            return f"om {days_left} dage"
+            return ngettext("in {n} day", "in {n} days", days_left).format(n=days_left)
         late = -days_left
-        return f"{late} dag{'e' if late != 1 else ''} over fristen"
-    if days_left == 0:
-        return "today"
-    if days_left == 1:
-        return "tomorrow"
-    if days_left > 1:
-        return f"in {days_left} days"
-    late = -days_left
-    return f"{late} day{'s' if late != 1 else ''} overdue"
+        return ngettext("{n} day overdue", "{n} days overdue", late).format(n=late)
 
 
 def _urgency(item: DueItem) -> tuple[int, date, str, str]:
@@ -120,13 +96,14 @@ def _check_privacy(subject: str, body: str, items: Iterable[DueItem]) -> None:
     for item in items:
         if any(CPR_LIKE.search(text) for text in (item.case, item.message, item.initials)):
             raise PrivacyError(
-                f"refusing to mail the {item.kind} item of case {item.case or NO_CASE}: its "
-                "text looks like it contains a CPR number; remove it from the case file"
+                _("refusing to mail the {kind} item of case {case}: its text looks like it "
+                  "contains a CPR number; remove it from the case file").format(
+                    kind=item.kind, case=item.case or NO_CASE)
             )
     if CPR_LIKE.search(subject) or CPR_LIKE.search(body):
         raise PrivacyError(
-            "refusing to send a reminder whose text looks like it contains a CPR number; "
-            "check the team and worker names in cti.toml"
+            _("refusing to send a reminder whose text looks like it contains a CPR number; "
+              "check the team and worker names in cti.toml")
         )
 
 
@@ -154,10 +131,18 @@ def compose(
     foreign = sorted({item.worker for item in items if item.worker != worker_id})
     if foreign:
         raise ValueError(f"items for worker(s) {', '.join(foreign)} in {worker_id}'s reminder")
-    t = _TEXTS[lang]
+    with _speaking(lang):
+        return _compose(worker_name, to_addr, items, team_name, today, sender, lang,
+                        show_initials, other_open)
+
+
+def _compose(worker_name: str, to_addr: str, items: Sequence[DueItem], team_name: str,
+             today: date, sender: str, lang: Lang, show_initials: bool,
+             other_open: int) -> EmailMessage:
     ordered = sorted(items, key=_urgency)
     n = len(ordered)
-    subject = t["subject"].format(n=n, items="item" if n == 1 else "items", today=today)
+    subject = ngettext("CTI: {n} item due ({today})", "CTI: {n} items due ({today})",
+                       n).format(n=n, today=today)
 
     rows = [
         (
@@ -169,12 +154,15 @@ def compose(
         )
         for item in ordered
     ]
-    greeting = t["greeting"].format(name=one_line(worker_name))
-    intro = t["intro"].format(team=one_line(team_name))
+    greeting = _("Hello {name}").format(name=one_line(worker_name))
+    intro = _("These items in {team} need you:").format(team=one_line(team_name))
     if other_open <= 0:
         others = ""
     else:
-        others = t["other"] if other_open == 1 else t["others"].format(n=other_open)
+        others = ngettext("{n} other item is still open, see `cti due`.",
+                          "{n} other items are still open, see `cti due`.",
+                          other_open).format(n=other_open)
+    footer = _("Sent automatically by cti. Please do not reply.")
 
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [f"{greeting},", "", intro, ""]
@@ -185,13 +173,15 @@ def compose(
             lines.append(f"  {' ' * widths[0]}  {row[4]}")
     if others:
         lines += ["", others]
-    lines += ["", "-- ", t["footer"], ""]
+    lines += ["", "-- ", footer, ""]
     text = "\n".join(lines)
 
     def esc(value: str) -> str:
         return html.escape(value, quote=True)
 
-    head = "".join(f"<th align='left'>{esc(t[k])}</th>" for k in ("case", "kind", "due", "when"))
+    headers = (pgettext("mail", "Case"), pgettext("mail", "What"), pgettext("mail", "Due"),
+               pgettext("mail", "Status"))
+    head = "".join(f"<th align='left'>{esc(h)}</th>" for h in headers)
     body_rows = "".join(
         "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row[:4]) + "</tr>"
         f"<tr><td></td><td colspan='3'>{esc(row[4])}</td></tr>"
@@ -203,7 +193,7 @@ def compose(
         f"<p>{esc(greeting)},</p><p>{esc(intro)}</p>"
         f"<table cellpadding='4'><thead><tr>{head}</tr></thead><tbody>{body_rows}</tbody></table>"
         + (f"<p>{esc(others)}</p>" if others else "")
-        + f"<p><small>{esc(t['footer'])}</small></p></body></html>\n"
+        + f"<p><small>{esc(footer)}</small></p></body></html>\n"
     )
     _check_privacy(subject, text, ordered)
 

@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Self
 
 from cti_cli.core.settings import PASSWORD_ENV, SmtpSettings
+from cti_cli.locale import _
 from cti_cli.mail.compose import one_line
 from cti_cli.mail.errors import MailError, RecipientRefused
 from cti_cli.mail.password import user_config_file
@@ -55,8 +56,8 @@ class SmtpMailer:
             context = ssl.create_default_context(cafile=str(cafile) if cafile else None)
         except (OSError, ssl.SSLError) as exc:
             raise MailError(
-                f"cafile {cafile}: cannot load it as PEM certificates ({type(exc).__name__}); "
-                "check [smtp] cafile in cti.toml"
+                _("cafile {file}: cannot load it as PEM certificates ({error}); check [smtp] "
+                  "cafile in cti.toml").format(file=cafile, error=type(exc).__name__)
             ) from None
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         return context
@@ -87,18 +88,19 @@ class SmtpMailer:
             if s.security == "starttls":
                 if not smtp.has_extn("starttls"):
                     raise MailError(
-                        f"{self._where} does not offer STARTTLS, and cti will not send in plain "
-                        'text; check [smtp] port (587 for starttls) or use security = "ssl" '
-                        "on port 465"
+                        _("{where} does not offer STARTTLS, and cti will not send in plain "
+                          'text; check [smtp] port (587 for starttls) or use security = "ssl" '
+                          "on port 465").format(where=self._where)
                     )
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if s.username is not None:
                 if self._password is None:
                     raise MailError(
-                        f"{self._where}: [smtp] username is {s.username!r} but no password is "
-                        f"set; set {PASSWORD_ENV}, or password_file / password_command under "
-                        f"[smtp] in {user_config_file()}"
+                        _("{where}: [smtp] username is {username} but no password is set; set "
+                          "{env}, or password_file / password_command under [smtp] in "
+                          "{file}").format(where=self._where, username=repr(s.username),
+                                           env=PASSWORD_ENV, file=user_config_file())
                     )
                 smtp.login(s.username, self._password)
         except MailError:
@@ -112,7 +114,8 @@ class SmtpMailer:
     def send(self, msg: EmailMessage) -> str:
         """Send one message; returns its Message-ID for the report."""
         if self._smtp is None:
-            raise MailError(f"{self._where}: not connected (use the mailer in a with block)")
+            raise MailError(_("{where}: not connected (use the mailer in a with block)").format(
+                where=self._where))
         try:
             self._smtp.send_message(msg, from_addr=self.settings.sender_address)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -120,8 +123,8 @@ class SmtpMailer:
                 f"{addr} ({code} {_decode(text)})" for addr, (code, text) in exc.recipients.items()
             )
             raise RecipientRefused(
-                f"{self._where} refused the recipient {refused}; check the worker's email in "
-                "cti.toml"
+                _("{where} refused the recipient {recipient}; check the worker's email in "
+                  "cti.toml").format(where=self._where, recipient=refused)
             ) from None
         except Exception as exc:
             raise MailError(self._explain(exc)) from None
@@ -145,43 +148,51 @@ class SmtpMailer:
         match exc:
             case ssl.SSLCertVerificationError():
                 return (
-                    f"{where}: the server's certificate could not be verified "
-                    f"({exc.verify_message}); if the municipality uses its own CA, set "
-                    "[smtp] cafile to its PEM file"
+                    _("{where}: the server's certificate could not be verified ({error}); if "
+                      "the municipality uses its own CA, set [smtp] cafile to its PEM file")
+                    .format(where=where, error=exc.verify_message)
                 )
             case ssl.SSLError():
                 return (
-                    f"{where}: TLS failed ({exc.reason or exc.strerror}); check [smtp] "
-                    "security: 587 usually means starttls, 465 means ssl"
+                    _("{where}: TLS failed ({error}); check [smtp] security: 587 usually "
+                      "means starttls, 465 means ssl").format(
+                        where=where, error=exc.reason or exc.strerror)
                 )
             case ConnectionRefusedError():
-                return f"{where}: connection refused; check [smtp] host and port in cti.toml"
+                return _("{where}: connection refused; check [smtp] host and port in "
+                         "cti.toml").format(where=where)
             case socket.gaierror():
-                return f"{where}: unknown host; check [smtp] host in cti.toml and the network"
+                return _("{where}: unknown host; check [smtp] host in cti.toml and the "
+                         "network").format(where=where)
             case TimeoutError():
                 return (
-                    f"{where}: no answer within {s.timeout:g} s; check host, port and "
-                    "firewall, and security (starttls against port 465 waits for ever)"
+                    _("{where}: no answer within {seconds} s; check host, port and firewall, "
+                      "and security (starttls against port 465 waits for ever)").format(
+                        where=where, seconds=f"{s.timeout:g}")
                 )
             case smtplib.SMTPAuthenticationError():
                 return (
-                    f"{where}: login as {s.username!r} refused ({exc.smtp_code}); check the "
-                    "username in cti.toml and your password"
+                    _("{where}: login as {username} refused ({code}); check the username in "
+                      "cti.toml and your password").format(
+                        where=where, username=repr(s.username), code=exc.smtp_code)
                 )
             case smtplib.SMTPNotSupportedError():
                 return (
-                    f"{where}: the server does not accept a login here; remove [smtp] "
-                    "username or check security"
+                    _("{where}: the server does not accept a login here; remove [smtp] "
+                      "username or check security").format(where=where)
                 )
             case smtplib.SMTPSenderRefused():
                 return (
-                    f"{where}: the sender {exc.sender} was refused ({exc.smtp_code} "
-                    f"{_decode(exc.smtp_error)}); check [smtp] from"
+                    _("{where}: the sender {sender} was refused ({code} {said}); check "
+                      "[smtp] from").format(where=where, sender=exc.sender,
+                                            code=exc.smtp_code, said=_decode(exc.smtp_error))
                 )
             case smtplib.SMTPServerDisconnected():
-                return f"{where}: the server closed the connection; check [smtp] security and port"
+                return _("{where}: the server closed the connection; check [smtp] security "
+                         "and port").format(where=where)
             case smtplib.SMTPResponseException():
-                return f"{where}: the server said {exc.smtp_code} {_decode(exc.smtp_error)}"
+                return _("{where}: the server said {code} {said}").format(
+                    where=where, code=exc.smtp_code, said=_decode(exc.smtp_error))
             case OSError():
                 return f"{where}: {exc.strerror or type(exc).__name__}"
             case _:
@@ -234,6 +245,7 @@ class OutboxMailer:
             path.chmod(0o600)  # names case ids and colleagues' addresses
         except OSError as exc:
             raise MailError(
-                f"outbox {self.folder}: cannot write ({exc.strerror or type(exc).__name__})"
+                _("outbox {folder}: cannot write ({error})").format(
+                    folder=self.folder, error=exc.strerror or type(exc).__name__)
             ) from None
         return str(path)

@@ -11,6 +11,7 @@ from datetime import date
 
 from cti_cli.core.dueitem import DueItem
 from cti_cli.core.safetext import shown
+from cti_cli.locale import _, ngettext, pgettext
 
 COLUMNS = ("case", "initials", "kind", "due", "when", "message")
 # a municipality-wide run can list hundreds of items; rich's layout of them costs ~1 ms a
@@ -22,10 +23,21 @@ _DROP = {"initials": 3, "kind": 2, "when": 1}
 
 def _when(days_left: int) -> str:
     if days_left == 0:
-        return "today"
+        return _("today")
     if days_left > 0:
-        return f"in {days_left} d"
-    return f"{-days_left} d overdue"
+        return ngettext("in {n} d", "in {n} d", days_left).format(n=days_left)
+    return ngettext("{n} d overdue", "{n} d overdue", -days_left).format(n=-days_left)
+
+
+def _headers() -> list[str]:
+    """The column headers in the language of this run (the ids stay in COLUMNS)."""
+    return [pgettext("column", "case"), pgettext("column", "initials"),
+            pgettext("column", "kind"), pgettext("column", "due"), pgettext("column", "when"),
+            pgettext("column", "message")]
+
+
+def _title(worker: str, n: int) -> str:
+    return ngettext("{worker}, {n} item", "{worker}, {n} items", n).format(worker=worker, n=n)
 
 
 def _style(days_left: int) -> str:
@@ -37,7 +49,9 @@ def _style(days_left: int) -> str:
 def print_due(items: Sequence[DueItem], today: date, last_day: date,
               worker_name: Callable[[str], str]) -> None:
     """Print `items` (already sorted most urgent first) grouped by worker."""
-    heading = f"Due by {last_day} (as of {today}): {len(items)} item(s)"
+    heading = ngettext("Due by {last_day} (as of {today}): {n} item",
+                       "Due by {last_day} (as of {today}): {n} items", len(items)).format(
+        last_day=last_day, today=today, n=len(items))
     groups: dict[str, list[DueItem]] = {}
     for item in items:  # dicts keep insertion order: a worker's first item is their most urgent
         groups.setdefault(item.worker, []).append(item)
@@ -48,8 +62,8 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
     from cti_cli.render import layout
 
     # the message keeps room for a few words a line (and a date whole) before anything else
-    columns = [layout.Col(c, drop=_DROP.get(c, 0), wrap=c == "message", min_width=24)
-               for c in COLUMNS]
+    columns = [layout.Col(h, drop=_DROP.get(c, 0), wrap=c == "message", min_width=24)
+               for c, h in zip(COLUMNS, _headers(), strict=True)]
     cells = {id(item): tuple(map(shown, (item.case, item.initials, item.kind,
                                          item.due.isoformat(), _when(item.days_left),
                                          item.message))) for item in items}
@@ -60,7 +74,7 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
         lines = [heading]
         for worker, rows in groups.items():
             lines.append("")
-            lines += layout.plain_lines(f"{titles[worker]}, {len(rows)} item(s)", columns,
+            lines += layout.plain_lines(_title(titles[worker], len(rows)), columns,
                                         keep, [cells[id(i)] for i in rows])
         plain.write(lines + layout.note_lines(columns, keep))
         return
@@ -77,6 +91,6 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
             table.add_row(*map(Text, layout.pick(cells[id(item)], keep)),
                           style=_style(item.days_left))
         out().print()
-        out().print(layout.title_line(shown(f"{titles[worker]}, {len(rows)} item(s)")))
+        out().print(layout.title_line(shown(_title(titles[worker], len(rows)))))
         layout.print_whole(out(), table, need)
     layout.print_note(out(), columns, keep)
