@@ -658,7 +658,7 @@ def test_password_goes_only_to_the_pinned_server(
     try:
         cert[0].write_bytes(original + b"\n")
         swapped = cti("-C", plain_folder, "due", "--email", "--date", "2026-06-09", "--quiet")
-        assert swapped.code == 1 and "the content of the CA file" in swapped.err
+        assert swapped.code == 1 and "indholdet af CA-filen" in swapped.err
     finally:
         cert[0].write_bytes(original)
     assert real.logins == [("cti-bot", "hunter2")]
@@ -674,15 +674,15 @@ def test_cafile_inside_the_folder_is_refused(
     _team_with_smtp(cti, plain_folder, server.port, inside)
     monkeypatch.setenv("CTI_SMTP_PASSWORD", "hunter2")
     setup = cti("-C", plain_folder, "mail", "setup")
-    assert setup.code == 1 and "inside the team's folder" in setup.err
+    assert setup.code == 1 and "ligger i holdets mappe" in setup.err
     due = cti("-C", plain_folder, "due", "--email", "--date", "2026-06-01", "--quiet")
-    assert due.code == 1 and "inside the team's folder" in due.err
+    assert due.code == 1 and "ligger i holdets mappe" in due.err
     assert server.logins == [] and server.handler.envelopes == []
     doctor = cti("-C", plain_folder, "doctor")
     assert "D302" in doctor.out
     _set_smtp(plain_folder, f'cafile = "{inside}"', 'cafile = "ca.pem"')
     relative = cti("-C", plain_folder, "due", "--email", "--date", "2026-06-01", "--quiet")
-    assert relative.code == 1 and "relative path" in relative.err
+    assert relative.code == 1 and "er en relativ sti" in relative.err
 
 
 def test_sync_warns_about_a_changed_smtp_server(

@@ -30,6 +30,7 @@ from filelock import FileLock, Timeout
 
 from cti_cli.core.dueitem import DueItem
 from cti_cli.core.errors import CtiError
+from cti_cli.locale import _
 from cti_cli.storage import atomic
 
 STATE_DIR_ENV: Final = "CTI_STATE_DIR"
@@ -170,10 +171,11 @@ class Ledger:
             finally:
                 os.close(fd)
         except OSError as exc:
-            self.warnings.append(f"the team's sent-record {self.shared} could not be written "
-                                 f"({exc.strerror}); colleagues may mail these reminders again")
+            self.warnings.append(_("the team's sent-record {file} could not be written "
+                                   "({reason}); colleagues may mail these reminders again")
+                                 .format(file=self.shared, reason=exc.strerror))
         for line in lines:
-            k, _, stamp = line.rstrip("\n").partition("\t")
+            k, _tab, stamp = line.rstrip("\n").partition("\t")
             self._team[k] = stamp
 
     def _load_shared(self) -> None:
@@ -220,13 +222,14 @@ class Ledger:
             self.path.replace(aside)
         except OSError as exc:
             self.warnings.append(
-                f"sent-ledger {self.path} is unreadable and could not be moved aside "
-                f"({exc.strerror}); starting fresh, open items may be mailed again"
+                _("sent-ledger {file} is unreadable and could not be moved aside ({reason}); "
+                  "starting fresh, open items may be mailed again").format(
+                    file=self.path, reason=exc.strerror)
             )
             return
         self.warnings.append(
-            f"sent-ledger {self.path} was unreadable; kept it as {aside.name} and started "
-            "fresh, so open items may be mailed once more"
+            _("sent-ledger {file} was unreadable; kept it as {kept} and started fresh, so open "
+              "items may be mailed once more").format(file=self.path, kept=aside.name)
         )
 
     def _ensure_dir(self) -> None:

@@ -14,6 +14,7 @@ from typing import Final
 import platformdirs
 
 from cti_cli.core.settings import PASSWORD_ENV, SmtpSettings
+from cti_cli.locale import _
 from cti_cli.mail.errors import MailError
 
 CONFIG_HOME_ENV: Final = "CTI_CONFIG_HOME"
@@ -50,10 +51,11 @@ def resolve_password(
     except FileNotFoundError:
         return None
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise MailError(f"{path}: cannot read the per-user config: {exc}") from None
+        raise MailError(_("{path}: cannot read the per-user config: {reason}").format(
+            path=path, reason=exc)) from None
     table = config.get("smtp", {})
     if not isinstance(table, dict):
-        raise MailError(f"{path}: [smtp] must be a table")
+        raise MailError(_("{path}: [smtp] must be a table").format(path=path))
     unknown = sorted(
         k
         for k in table
@@ -61,11 +63,13 @@ def resolve_password(
     )
     if unknown:
         raise MailError(
-            f"{path}: [smtp] {', '.join(unknown)} is not supported; use password_file "
-            f"(a file with mode 0600), password_command, or {PASSWORD_ENV}"
+            _("{path}: [smtp] {keys} is not supported; use password_file (a file with mode "
+              "0600), password_command, or {env}").format(path=path, keys=", ".join(unknown),
+                                                          env=PASSWORD_ENV)
         )
     if "password_file" in table and "password_command" in table:
-        raise MailError(f"{path}: [smtp] set either password_file or password_command, not both")
+        raise MailError(_("{path}: [smtp] set either password_file or password_command, not "
+                          "both").format(path=path))
     if "password_file" in table:
         return _read_password_file(path, table["password_file"])
     if "password_command" in table:
@@ -75,27 +79,30 @@ def resolve_password(
 
 def _read_password_file(config_path: Path, value: object) -> str:
     if not isinstance(value, str) or not value:
-        raise MailError(f"{config_path}: [smtp] password_file must be a path string")
+        raise MailError(_("{path}: [smtp] password_file must be a path string").format(
+            path=config_path))
     path = Path(value).expanduser()
     if not path.is_absolute():
         path = config_path.parent / path
     try:
         st = path.stat()
     except OSError as exc:
-        raise MailError(f"password file {path}: {exc.strerror}") from None
+        raise MailError(_("password file {path}: {reason}").format(
+            path=path, reason=exc.strerror)) from None
     # Windows has no POSIX modes to check; there the file's ACL is the user's business.
     if os.name == "posix" and st.st_mode & 0o077:
         mode = stat.S_IMODE(st.st_mode)
         raise MailError(
-            f"password file {path} has mode {mode:04o}, so others on this machine can read "
-            f"it; make it private with: chmod 600 {path}"
+            _("password file {path} has mode {mode}, so others on this machine can read it; "
+              "make it private with: chmod 600 {path}").format(path=path, mode=f"{mode:04o}")
         )
     try:
         password = path.read_text(encoding="utf-8").rstrip("\r\n")
     except (OSError, UnicodeDecodeError) as exc:
-        raise MailError(f"password file {path}: cannot read it ({type(exc).__name__})") from None
+        raise MailError(_("password file {path}: cannot read it ({reason})").format(
+            path=path, reason=type(exc).__name__)) from None
     if not password:
-        raise MailError(f"password file {path} is empty")
+        raise MailError(_("password file {path} is empty").format(path=path))
     return password
 
 
@@ -106,8 +113,8 @@ def _run_password_command(config_path: Path, value: object) -> str:
         or not all(isinstance(part, str) and part for part in value)
     ):
         raise MailError(
-            f'{config_path}: [smtp] password_command must be a list such as ["pass", "show", '
-            '"smtp"]; it is run without a shell'
+            _('{path}: [smtp] password_command must be a list such as ["pass", "show", '
+              '"smtp"]; it is run without a shell').format(path=config_path)
         )
     # Only the program: its arguments might hold what the user thinks of as secret.
     shown = value[0]
@@ -121,21 +128,25 @@ def _run_password_command(config_path: Path, value: object) -> str:
             check=False,
         )
     except FileNotFoundError:
-        raise MailError(f"password_command: program {shown!r} not found") from None
+        raise MailError(_("password_command: program {program} not found").format(
+            program=repr(shown))) from None
     except subprocess.TimeoutExpired:
         raise MailError(
-            f"password_command {shown!r} did not finish within {PASSWORD_COMMAND_TIMEOUT:g} s "
-            "(is it waiting for a passphrase? cron has no terminal)"
+            _("password_command {program} did not finish within {seconds} s (is it waiting "
+              "for a passphrase? cron has no terminal)").format(
+                program=repr(shown), seconds=f"{PASSWORD_COMMAND_TIMEOUT:g}")
         ) from None
     except OSError as exc:
-        raise MailError(f"password_command {shown!r} could not run: {exc.strerror}") from None
+        raise MailError(_("password_command {program} could not run: {reason}").format(
+            program=repr(shown), reason=exc.strerror)) from None
     # Its output is never shown: stdout may be the password, stderr may quote it.
     if result.returncode != 0:
         raise MailError(
-            f"password_command {shown!r} failed with exit status {result.returncode}; "
-            "run it yourself to see why"
+            _("password_command {program} failed with exit status {status}; run it yourself "
+              "to see why").format(program=repr(shown), status=result.returncode)
         )
     password = result.stdout.strip()
     if not password:
-        raise MailError(f"password_command {shown!r} printed nothing")
+        raise MailError(_("password_command {program} printed nothing").format(
+            program=repr(shown)))
     return password

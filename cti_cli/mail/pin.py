@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from cti_cli.core.settings import SmtpSettings
+from cti_cli.locale import _
 from cti_cli.mail.errors import MailError
 from cti_cli.mail.password import user_config_file
 
@@ -70,10 +71,11 @@ def _read_table(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise MailError(f"{path}: cannot read the per-user config: {exc}") from None
+        raise MailError(_("{path}: cannot read the per-user config: {reason}").format(
+            path=path, reason=exc)) from None
     table = config.get("smtp", {})
     if not isinstance(table, dict):
-        raise MailError(f"{path}: [smtp] must be a table")
+        raise MailError(_("{path}: [smtp] must be a table").format(path=path))
     return table
 
 
@@ -81,14 +83,15 @@ def read_pins(path: Path) -> list[Pin]:
     """Every server agreed to in the per-user config, oldest first."""
     entries = _read_table(path).get("trusted", [])
     if not isinstance(entries, list):
-        raise MailError(f"{path}: [[smtp.trusted]] must be a list of tables; "
-                        f"run `{SETUP_COMMAND}` to write it")
+        raise MailError(_("{path}: [[smtp.trusted]] must be a list of tables; run `{command}` "
+                          "to write it").format(path=path, command=SETUP_COMMAND))
     pins = []
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("host"), str) \
                 or not isinstance(entry.get("port"), int):
-            raise MailError(f"{path}: an [[smtp.trusted]] entry needs host and port; "
-                            f"run `{SETUP_COMMAND}` to write it")
+            raise MailError(_("{path}: an [[smtp.trusted]] entry needs host and port; run "
+                              "`{command}` to write it").format(path=path,
+                                                                command=SETUP_COMMAND))
         cafile, digest = entry.get("cafile"), entry.get("cafile_sha256")
         pins.append(Pin(entry["host"].lower(), entry["port"], str(entry.get("security", "")),
                         cafile if isinstance(cafile, str) else None,
@@ -106,10 +109,10 @@ def changes(wanted: Pin, agreed: Pin) -> list[str]:
     if wanted.security != agreed.security:
         found.append(f"security {agreed.security} → {wanted.security}")
     if wanted.cafile != agreed.cafile:
-        found.append(f"cafile {agreed.cafile or '(system CAs)'} → "
-                     f"{wanted.cafile or '(system CAs)'}")
+        found.append(f"cafile {agreed.cafile or _('(system CAs)')} → "
+                     f"{wanted.cafile or _('(system CAs)')}")
     elif wanted.cafile_sha256 != agreed.cafile_sha256:
-        found.append(f"the content of the CA file {wanted.cafile}")
+        found.append(_("the content of the CA file {file}").format(file=wanted.cafile))
     return found
 
 
@@ -120,17 +123,18 @@ def cafile_problem(settings: SmtpSettings, repo_root: Path) -> str | None:
         return None
     cafile = Path(settings.cafile)
     if not cafile.is_absolute():
-        return (f"[smtp] cafile {cafile} is a relative path: cti only trusts a CA file "
-                "named by an absolute path outside the team's folder")
+        return _("[smtp] cafile {file} is a relative path: cti only trusts a CA file named "
+                 "by an absolute path outside the team's folder").format(file=cafile)
     try:
         real = cafile.resolve()
         inside = real.is_relative_to(repo_root.resolve())
     except (OSError, RuntimeError):
         inside = False
     if inside:
-        return (f"[smtp] cafile {cafile} lies inside the team's folder, where anyone who can "
-                "push could replace it with their own and read the mail; keep the "
-                "municipality's CA file outside (e.g. /etc/ssl/…) and name that path")
+        return _("[smtp] cafile {file} lies inside the team's folder, where anyone who can "
+                 "push could replace it with their own and read the mail; keep the "
+                 "municipality's CA file outside (e.g. /etc/ssl/…) and name that path").format(
+            file=cafile)
     return None
 
 
@@ -148,13 +152,14 @@ def refusal(settings: SmtpSettings, env: Mapping[str, str] = os.environ,
     if wanted in pins:
         return None
     if not pins:
-        return (f"this machine has not agreed to send the SMTP password to "
-                f"{wanted.describe()}; check that this is the municipality's mail server, "
-                f"then run `{SETUP_COMMAND}`")
+        return _("this machine has not agreed to send the SMTP password to {server}; check "
+                 "that this is the municipality's mail server, then run `{command}`").format(
+            server=wanted.describe(), command=SETUP_COMMAND)
     diff = changes(wanted, pins[-1])
-    return ("[smtp] in cti.toml changed since this machine agreed to send its SMTP password "
-            f"({'; '.join(diff)}): the password was not sent. If the change is right, run "
-            f"`{SETUP_COMMAND}` to agree to the new server")
+    return _("[smtp] in cti.toml changed since this machine agreed to send its SMTP password "
+             "({changes}): the password was not sent. If the change is right, run `{command}` "
+             "to agree to the new server").format(changes="; ".join(diff),
+                                                  command=SETUP_COMMAND)
 
 
 def check(settings: SmtpSettings, repo_root: Path, env: Mapping[str, str] = os.environ,
@@ -173,7 +178,8 @@ def add_pin(settings: SmtpSettings, path: Path) -> Pin:
     """
     pin = pin_of(settings)
     if settings.cafile is not None and pin.cafile_sha256 is None:
-        raise MailError(f"cafile {settings.cafile}: cannot read it; nothing was pinned")
+        raise MailError(_("cafile {file}: cannot read it; nothing was pinned").format(
+            file=settings.cafile))
     if pin in read_pins(path):
         return pin
     lines = ["", "[[smtp.trusted]]  # written by `cti mail setup`",
@@ -187,14 +193,15 @@ def add_pin(settings: SmtpSettings, path: Path) -> Pin:
     except FileNotFoundError:
         old = ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise MailError(f"{path}: cannot read the per-user config ({type(exc).__name__})") \
-            from None
+        raise MailError(_("{path}: cannot read the per-user config ({reason})").format(
+            path=path, reason=type(exc).__name__)) from None
     new = old + ("" if not old or old.endswith("\n") else "\n") + "\n".join(lines) + "\n"
     try:
         tomllib.loads(new)
     except tomllib.TOMLDecodeError as exc:
-        raise MailError(f"{path}: cannot add the pin to this file ({exc}); add the "
-                        "[[smtp.trusted]] entry by hand") from None
+        raise MailError(_("{path}: cannot add the pin to this file ({reason}); add the "
+                          "[[smtp.trusted]] entry by hand").format(path=path, reason=exc)) \
+            from None
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
@@ -205,7 +212,8 @@ def add_pin(settings: SmtpSettings, path: Path) -> Pin:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        raise MailError(f"{path}: cannot write the per-user config ({exc.strerror})") from None
+        raise MailError(_("{path}: cannot write the per-user config ({reason})").format(
+            path=path, reason=exc.strerror)) from None
     return pin
 
 
