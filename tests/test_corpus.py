@@ -139,7 +139,9 @@ def gen_long_note(d: Path) -> list[str]:
 
 def _folder(d: Path) -> Path:
     (d / "cases").mkdir()
-    (d / "cti.toml").write_text('[team]\nname = "corpus"\ncommit = false\n', "utf-8")
+    # English, as the committed corpus (run outside a folder): the goldens are about bounds
+    (d / "cti.toml").write_text('[team]\nname = "corpus"\nlanguage = "en"\ncommit = false\n',
+                                "utf-8")
     return d
 
 
