@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from cti_cli.core.findings import MAX_FINDINGS, Finding, not_shown
 from cti_cli.core.model import Case
-from cti_cli.locale import _, ngettext
+from cti_cli.locale import _
 from cti_cli.storage.yamlread import Parsed
 
 __all__ = ["MAX_FINDINGS", "clean_loc", "validate", "validate_model"]
