@@ -282,3 +282,61 @@ def test_advance_takes_the_fast_path_and_appends_the_phase(plain_folder: Path, c
     assert "contact → phase1 (2026-02-20)" in res.out
     phases = parse(path.read_text("utf-8")).data["phases"]
     assert phases[-1] == {"name": "phase1", "start": date(2026, 2, 20), "forced": "flytter"}
+
+
+def _check_folder(plain_folder: Path) -> Path:
+    """Case files with every kind of finding: schema errors, rule warnings, a CPR number in
+    a note, a syntax error, an id that does not match its file name."""
+    cases = plain_folder / "cases"
+    for n in range(6):
+        cid = f"2026-{n + 1:03d}"
+        text = CASE.replace("2026-001", cid)
+        if n == 1:
+            text = text.replace("  kind: meeting\n", "  kind: meeting\n  minutes: -5\n")
+        if n == 2:
+            text = text.replace("Første møde", "Første møde, cpr 010190-1234")
+        if n == 3:
+            text = text.replace("worker: anna", "worker: nobody")
+        if n == 4:
+            text = text.replace("plan: Bolig først.", "plan: [Bolig først.")
+        (cases / f"{cid}.yaml").write_text(text, "utf-8")
+    (cases / "2026-099.yaml").write_text(CASE, "utf-8")  # id 2026-001 in 2026-099's file
+    return plain_folder
+
+
+def test_check_parses_each_file_once_and_places_every_finding(
+        plain_folder: Path, cti: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from cti_cli.storage import yamlread
+
+    root = _check_folder(plain_folder)
+    calls: list[str] = []
+    real = yamlread.parse
+
+    def counting(text: str, **kw: object) -> yamlread.Parsed:
+        calls.append(text)
+        return real(text, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(yamlread, "parse", counting)
+    result = cti("-C", root, "check", "--json")
+    found = json.loads(result.out)
+    assert len(calls) == len(list((root / "cases").glob("*.yaml"))) == 7
+    placed = {(f["path"].rsplit("/", 1)[-1], f["code"], f["line"], f["column"]) for f in found}
+    assert placed == {("2026-002.yaml", "E103", 16, 12), ("2026-003.yaml", "W401", 17, 9),
+                      ("2026-004.yaml", "E202", 5, 9), ("2026-005.yaml", "E001", 21, 1),
+                      ("2026-099.yaml", "E201", 1, 5)}
+    assert all(f["line"] >= 1 and f["column"] >= 1 for f in found)
+
+
+def test_check_over_the_process_pool_reports_what_one_process_reports(
+        plain_folder: Path, cti: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cti_cli.storage import scan
+
+    root = _check_folder(plain_folder)
+    one = cti("-C", root, "check", "--json")
+    monkeypatch.setattr(scan, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    pooled = cti("-C", root, "check", "--json")
+    assert (pooled.code, pooled.out) == (one.code, one.out)
+    assert one.code == 1 and one.out.count('"code"') == 5

@@ -21,14 +21,17 @@ from cti_cli.storage.scan import Entry, load_entry
 from cti_cli.storage.store import display_path, find_root, iter_case_paths, misnamed_case_paths
 
 
-def _folder_config(start: Path, cache: dict[Path, TeamConfig | None]) -> tuple[Path | None,
-                                                                              TeamConfig | None]:
-    root = find_root(start)
-    if root is None:
-        return None, None
-    if root not in cache:
-        cache[root] = load_config(root / CONFIG_NAME)
-    return root, cache[root]
+def _folder_config(start: Path, cache: dict[Path, tuple[Path | None, TeamConfig | None]]
+                   ) -> tuple[Path | None, TeamConfig | None]:
+    """The folder and settings a file's directory belongs to, looked up once per directory."""
+    if start not in cache:
+        root = find_root(start)
+        if root is None:
+            cache[start] = (None, None)
+        else:
+            known = cache.get(root)
+            cache[start] = cache[root] = known or (root, load_config(root / CONFIG_NAME))
+    return cache[start]
 
 
 def rule_findings(entry: Entry, config: TeamConfig | None, today: date,
@@ -59,9 +62,9 @@ def rule_findings(entry: Entry, config: TeamConfig | None, today: date,
                                    name=f"{entry.case.id}.yaml")))
     if not issues:
         return []
-    # the places of these issues only: a file's every position costs ~60 MB at 2 MB
-    wanted = frozenset(tuple(i.loc[:n]) for i in issues for n in range(len(i.loc) + 1))
-    parsed, _errors = parse_text(entry.text, shown, positions=wanted)
+    parsed = entry.parsed  # the tree kept from the one parse (load_entry(keep_tree=True))
+    if parsed is None or (parsed.tree is None and not parsed.value_pos):
+        parsed, _errors = parse_text(entry.text, shown, keep_tree=True)
     assert parsed is not None
     found = []
     for issue in issues:
@@ -73,16 +76,51 @@ def rule_findings(entry: Entry, config: TeamConfig | None, today: date,
     return found
 
 
-def collect(paths: list[Path], today: date) -> list[Finding]:
-    cache: dict[Path, TeamConfig | None] = {}
+def _collect_serial(paths: list[Path], today: date) -> list[Finding]:
+    cache: dict[Path, tuple[Path | None, TeamConfig | None]] = {}
     findings: list[Finding] = []
-    for path in paths:
-        shown = display_path(path)
-        entry = load_entry(path, shown=shown)
-        findings.extend(entry.findings)
-        if entry.case is not None:
-            root, config = _folder_config(path.parent, cache)
-            findings.extend(rule_findings(entry, config, today, root))
+    import gc
+
+    gc_was = gc.isenabled()
+    gc.disable()  # each file's nodes and values are freed by reference counting
+    try:
+        for path in paths:
+            shown = display_path(path)
+            entry = load_entry(path, shown=shown, keep_tree=True)
+            findings.extend(entry.findings)
+            if entry.case is not None:
+                root, config = _folder_config(path.parent, cache)
+                findings.extend(rule_findings(entry, config, today, root))
+    finally:
+        if gc_was:
+            gc.enable()
+    return findings
+
+
+def _collect_batch(job: tuple[list[Path], date]) -> list[Finding]:
+    """Worker side of the parallel check: findings (plain data) cross the process line."""
+    return _collect_serial(*job)
+
+
+def collect(paths: list[Path], today: date) -> list[Finding]:
+    """Every finding of the files, in their order; many files are checked in the cold
+    read's process pool (each file parsed once, in one worker)."""
+    import os
+
+    from cti_cli.storage.scan import PARALLEL_MIN
+
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < PARALLEL_MIN or workers < 2 or os.name != "posix":
+        return _collect_serial(paths, today)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(50, len(paths) // (workers * 8))
+    jobs = [(paths[i:i + size], today) for i in range(0, len(paths), size)]
+    findings: list[Finding] = []
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for done in pool.map(_collect_batch, jobs):
+            findings.extend(done)
     return findings
 
 

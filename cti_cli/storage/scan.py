@@ -53,8 +53,12 @@ class Entry:
         return self.facts is not None or self.case is not None
 
 
-def load_entry(path: Path, *, shown: str | None = None, as_of: date | None = None) -> Entry:
-    """Read, parse and validate one file; its record counts no contact after `as_of`."""
+def load_entry(path: Path, *, shown: str | None = None, as_of: date | None = None,
+               keep_tree: bool = False) -> Entry:
+    """Read, parse and validate one file; its record counts no contact after `as_of`.
+
+    `keep_tree`: the entry's `parsed` keeps the node tree, for positions of later findings.
+    """
     shown = shown or display_path(path)
     try:
         raw, _st = read_bytes(path)
@@ -63,7 +67,7 @@ def load_entry(path: Path, *, shown: str | None = None, as_of: date | None = Non
     text, findings = decode_bytes(raw, shown)
     if text is None:
         return Entry(path, None, tuple(findings))
-    case, parsed, findings = validate_text(text, shown)
+    case, parsed, findings = validate_text(text, shown, keep_tree=keep_tree)
     if case is None:
         return Entry(path, None, tuple(findings), parsed, text)
     from cti_cli.core.facts import facts_of

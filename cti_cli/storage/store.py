@@ -308,29 +308,33 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
             path=path, reason=exc.strerror)) from None
 
 
-def parse_text(text: str, shown: str, *, positions: bool | frozenset[tuple[str | int, ...]] = False
-               ) -> tuple[Parsed | None, list[Finding]]:
+def parse_text(text: str, shown: str, *,
+               positions: bool | frozenset[tuple[str | int, ...]] = False,
+               keep_tree: bool = False) -> tuple[Parsed | None, list[Finding]]:
     from cti_cli.storage.yamlread import ReadError, parse
 
     try:
-        return parse(text, positions=positions), []
+        return parse(text, positions=positions, keep_tree=keep_tree), []
     except ReadError as exc:
         return None, [Finding(shown, exc.line, exc.column, exc.code, "error", exc.message,
                               exc.hint)]
 
 
-def validate_text(text: str, shown: str) -> tuple[Case | None, Parsed | None, list[Finding]]:
-    """Parse and validate; on failure parse again with positions so findings have lines."""
+def validate_text(text: str, shown: str, *, keep_tree: bool = False
+                  ) -> tuple[Case | None, Parsed | None, list[Finding]]:
+    """Parse once and validate; findings get their lines from the parse's node tree.
+
+    The tree stays on the returned `Parsed` only with `keep_tree` (check's rules place their
+    findings with it): reports holding many entries must not hold every file's nodes.
+    """
     from cti_cli.storage.validate import validate
 
-    parsed, findings = parse_text(text, shown)
+    parsed, findings = parse_text(text, shown, keep_tree=True)
     if parsed is None:
         return None, None, findings
     case, findings = validate(parsed, shown)
-    if findings:
-        parsed, _errors = parse_text(text, shown, positions=True)
-        assert parsed is not None
-        case, findings = validate(parsed, shown)
+    if not keep_tree:
+        parsed.tree = None
     return case, parsed, findings
 
 
@@ -356,11 +360,12 @@ def read_case(path: Path, shown: str | None = None) -> Loaded:
 
 
 def validated(path: Path, text: str, shown: str) -> tuple[Case, Parsed]:
-    case, parsed, findings = validate_text(text, shown)
+    case, parsed, findings = validate_text(text, shown, keep_tree=True)
     if case is None or parsed is None:
         raise CaseFileError(path, findings)
+    line, col = parsed.position(("id",))
+    parsed.tree = None
     if case.id != path.stem:
-        line, col = parsed.position(("id",))
         raise CaseFileError(path, [Finding(shown, line, col, "E201", "error",
                                            _("id '{id}' does not match the file name")
                                            .format(id=case.id),

@@ -159,9 +159,14 @@ class Parsed:
     data: Any
     value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: the composed node tree (`parse(keep_tree=True)`): positions looked up in it when a
+    #: finding needs one, so a file is parsed once whether or not it has findings
+    tree: yaml.Node | None = field(default=None, repr=False, compare=False)
 
     def position(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
         """Best position for a location: the deepest part of it that exists in the file."""
+        if self.tree is not None and not self.value_pos:
+            return _tree_position(self.tree, loc, key)
         for n in range(len(loc), -1, -1):
             part = tuple(loc[:n])
             if key and part in self.key_pos:
@@ -175,6 +180,27 @@ class Parsed:
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _tree_position(node: yaml.Node, loc: Path_, key: bool) -> tuple[int, int]:
+    """`Parsed.position` on the node tree: the same answer the position maps give."""
+    key_node: yaml.Node | None = None
+    for part in loc:
+        found: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if _TREE_KEYS.scalar(k) == part:
+                    found, key_node = v, k
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                and 0 <= part < len(node.value):
+            found, key_node = node.value[part], None
+        if found is None:
+            break
+        node = found
+    if key and key_node is not None:
+        return _mark(key_node)
+    return _mark(node)
 
 
 class _Builder:
@@ -270,6 +296,8 @@ class _Builder:
                             code="E003") from None
         raise self.tag_error(node)
 
+
+_TREE_KEYS = _Builder(False)  # resolves key nodes for tree lookups (valid trees only)
 
 #: libyaml's problem (English, from the parser) → a hint in the user's language.
 _HINTS = (
@@ -395,10 +423,13 @@ def _max_depth(text: str) -> int:
     return best
 
 
-def parse(text: str, *, positions: bool | frozenset[Path_] = False) -> Parsed:
+def parse(text: str, *, positions: bool | frozenset[Path_] = False,
+          keep_tree: bool = False) -> Parsed:
     """Parse one YAML document into plain Python values (dict, list, str, int, date …).
 
-    `positions`: where each part stands (True), or only the parts named in the set.
+    `positions`: where each part stands (True), or only the parts named in the set;
+    `keep_tree`: keep the node tree instead, for the few positions findings need (no map
+    of every node, and no second parse).
     """
     if (text.count("[") + text.count("{") > MAX_DEPTH and _max_flow_depth(text) > MAX_DEPTH
             and _max_depth(text) > MAX_DEPTH):
@@ -415,7 +446,8 @@ def parse(text: str, *, positions: bool | frozenset[Path_] = False) -> Parsed:
         loader.dispose()
     builder = _Builder(positions)
     data = None if node is None else builder.build(node, ())
-    return Parsed(data, builder.value_pos, builder.key_pos)
+    return Parsed(data, builder.value_pos, builder.key_pos,
+                  node if keep_tree and not positions else None)
 
 
 OURS_MARKER: Final = "<<<<<<<"
