@@ -340,3 +340,19 @@ def test_check_over_the_process_pool_reports_what_one_process_reports(
     pooled = cti("-C", root, "check", "--json")
     assert (pooled.code, pooled.out) == (one.code, one.out)
     assert one.code == 1 and one.out.count('"code"') == 5
+
+
+@pytest.mark.skipif(shutil.which("git") is None or os.name != "posix", reason="needs git, sh")
+def test_sync_with_nothing_to_do_runs_one_fetch_and_five_git_processes(
+        folder: Path, cti_proc: Runner, tmp_path: Path) -> None:
+    shared = tmp_path / "shared.git"
+    for args in (["-C", str(folder), "commit", "--quiet", "-am", "workers"],
+                 ["clone", "--quiet", "--bare", str(folder), str(shared)],
+                 ["-C", str(folder), "remote", "add", "origin", str(shared)],
+                 ["-C", str(folder), "push", "--quiet", "-u", "origin", "HEAD"]):
+        subprocess.run(["git", *args], check=True, capture_output=True)
+    env, log = _git_calls(tmp_path)
+    res = cti_proc("-C", folder, "sync", env=env)
+    assert res.code == 0, res.output
+    calls = [c.split()[2] for c in log.read_text().splitlines()]  # -C DIR command …
+    assert calls == ["rev-parse", "config", "status", "fetch", "for-each-ref"], calls

@@ -177,19 +177,21 @@ def sync(ctx: Ctx, today: date | None = None) -> int:
     What is about to be sent is checked first: a case that fails `cti check` stays here.
     """
     from cti_cli.team import sync as gitsync
-    from cti_cli.team.run import has_remote, repo_and_git_dir
+    from cti_cli.team.run import has_remote, repo_where
 
     folder = ctx.folder()
-    found = repo_and_git_dir(folder.root)
+    found = repo_where(folder.root)
     root = found[0] if found else _repo(folder)  # _repo raises the "not in git" error
-    if missing_driver(folder.root, root, found[1] if found else None) and has_remote(root):
+    if missing_driver(folder.root, root, found[1].git_dir if found else None) \
+            and has_remote(root):
         # without the driver git merges case files line by line: two notes become a conflict
         raise CtiError(_("this clone has no merge driver, so cti does not sync"),
                        hint=_("run `cti init --repair` once in this folder, then `cti sync`"))
     inside = folder.root.resolve().relative_to(root.resolve()).as_posix()
     prefix = "" if inside == "." else inside + "/"
     report = gitsync.sync(root, _verifier(folder, root, today or date.today()), prefix.rstrip("/"),
-                          team_files=[prefix + "cti.toml", prefix + "method.yaml"])
+                          team_files=[prefix + "cti.toml", prefix + "method.yaml"],
+                          where=found[1] if found else None)
     lines = sync_lines(report)
     from cti_cli.commands.mail import smtp_warnings
 

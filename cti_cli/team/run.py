@@ -187,6 +187,27 @@ def repo_and_git_dir(path: str | os.PathLike[str]) -> tuple[Path, Path] | None:
     return Path(lines[0]), Path(lines[1])
 
 
+def repo_where(path: str | os.PathLike[str]) -> tuple[Path, Where] | None:
+    """(top of the work tree, where it stands) from one `rev-parse` when HEAD has a commit
+    (`sync` needs both: a process fewer than `repo_and_git_dir` then `locate`); None
+    outside git."""
+    start = Path(path)
+    while not start.is_dir() and start != start.parent:
+        start = start.parent
+    try:
+        done = git(start, "rev-parse", "--show-toplevel", "--absolute-git-dir", "HEAD",
+                   "--symbolic-full-name", "HEAD", check=False)
+    except GitError:
+        return None
+    lines = stdout_text(done).split("\n")
+    if done.returncode == 0 and len(lines) >= 4 and lines[0]:
+        ref = lines[3].strip()
+        branch = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
+        return Path(lines[0]), Where(Path(lines[1].strip()), lines[2].strip() or None, branch)
+    found = repo_and_git_dir(start)  # no commit yet, or not in a work tree
+    return (found[0], locate(found[0])) if found else None
+
+
 def read_config(root: Path, pattern: str) -> dict[str, str]:
     """Config entries whose (lower-case) key matches the regex `pattern`, from one `git config`."""
     done = git(root, "config", "-z", "--get-regexp", pattern, check=False)

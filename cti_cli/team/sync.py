@@ -17,6 +17,7 @@ from cti_cli.team.merge import Conflict, MergeError, TwoCitizens, merge_texts, p
 from cti_cli.team.run import (
     CASE_FILE,
     GitError,
+    Where,
     git,
     git_path,
     locate,
@@ -488,7 +489,8 @@ def _renumber_clashes(root: Path, tracking: str, branch: str) -> list[tuple[str,
 
 
 def sync(repo_root: str | os.PathLike[str], verify: Verify | None = None,
-         folder: str = "", team_files: Sequence[str] = ()) -> SyncReport:
+         folder: str = "", team_files: Sequence[str] = (), *,
+         where: Where | None = None) -> SyncReport:
     """Pull colleagues' commits (rebasing ours on top, through the merge driver), then push.
 
     Never raises for the expected outcomes (no remote, offline, rejected push, conflict,
@@ -497,10 +499,11 @@ def sync(repo_root: str | os.PathLike[str], verify: Verify | None = None,
     to send case files (e.g. ones that fail `cti check`); `folder` is the case folder's
     path inside the repository; changed `team_files` (repo-relative: cti.toml, method.yaml)
     are committed first, so a team edits its settings without git. One fetch; with nothing
-    to do, six git processes in all.
+    to do, five git processes in all (`where`, when the caller has it from `repo_where`,
+    spares one more): rev-parse, config, status, fetch, for-each-ref.
     """
     root = Path(repo_root)
-    where = locate(root)
+    where = where if where is not None else locate(root)
     busy = operation_in_progress(root, where.git_dir)
     if busy == "rebase":
         return _continue_sync(root, verify)
@@ -563,6 +566,9 @@ def sync(repo_root: str | os.PathLike[str], verify: Verify | None = None,
         git(root, "reset", "--quiet", "--keep", tracking, check=False)
         return _finish(root, remote, remote_branch, old_head, verify,
                        upstream_set=upstream_set)
+    if tracking == old_head:  # the shared branch is where we stand: nothing to pull or send
+        return _finish(root, remote, remote_branch, old_head, verify,
+                       known=(old_head, tracking, 0), upstream_set=upstream_set)
     counted = git(root, "rev-list", "--left-right", "--count", f"HEAD...{tracking}")
     ahead, behind = (int(n) for n in stdout_text(counted).split())
     if behind == 0:
