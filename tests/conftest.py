@@ -68,8 +68,11 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("CTI_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.delenv("CTI_SMTP_PASSWORD", raising=False)
-    # the language is process state: a Danish run must not leak into the next test
+    # the language and date style are process state: each test starts in English, ISO
+    from cti_cli.locale import set_date_format
+
     set_language("en")
+    set_date_format("iso")
 
 
 @pytest.fixture

@@ -23,21 +23,23 @@ Tavle for Team Nord – CTI, 2026-11-26: 6 åbne forløb
 
 anna (Anna Kjærgaard)
 2 åbne sager af 10 (10 pr. årsværk × 1 årsværk)
-sag       init.  målgruppe      fase    uge    plan    næste frist          kontakt  tjekliste
-2026-006  PJ     substance_use  fase 3  12/13  i plan  2026-12-09 faseslut      8 d        3/4
-2026-018  JT     homelessness   fase 1  5/14   i plan  2027-01-26 faseslut      2 d        3/8
+sag       init.  målgruppe   fase    uge    plan    næste frist          kontakt  tjekliste
+2026-006  PJ     misbrug     fase 3  12/13  i plan  2026-12-09 faseslut      8 d        3/4
+2026-018  JT     hjemløshed  fase 1  5/14   i plan  2027-01-26 faseslut      2 d        3/8
 
 bo (Bo Østergaard)
 2 åbne sager af 10 (10 pr. årsværk × 1 årsværk)
-sag       init.  målgruppe    fase     uge    plan    næste frist             kontakt  tjekliste
-2026-012  SH     unemployed   fase 2   12/13  i plan  2026-12-08 faseslut         9 d        1/2
-2026-021  EK     psychiatric  kontakt  3/9    i plan  2027-01-08 kontaktper.      2 d        2/3
+sag       init.  målgruppe  fase         uge    plan    næste frist             kontakt  tjekliste
+2026-012  SH     ledige     fase 2       12/13  i plan  2026-12-08 faseslut         9 d        1/2
+2026-021  EK     psykiatri  kontaktfase  3/9    i plan  2027-01-08                  2 d        2/3
+                                                        kontaktfrist
 
 sara (Sara Søndergaard)
 2 åbne sager af 5 (10 pr. årsværk × 0,5 årsværk)
-sag       init.  målgruppe      fase    uge   plan    næste frist           kontakt  tjekliste
-2026-009  NA     crisis_centre  fase 3  8/14  i plan  2026-12-06 overdrag.      9 d        1/4
-2026-015  SV     aftercare      fase 1  9/13  i plan  2026-11-27 aftale         9 d        4/7
+sag       init.  målgruppe    fase    uge   plan    næste frist             kontakt  tjekliste
+2026-009  NA     krisecenter  fase 3  8/14  i plan  2026-12-06                  9 d        1/4
+                                                    overdragelsesmøde
+2026-015  SV     efterværn    fase 1  9/13  i plan  2026-11-27 aftale           9 d        4/7
 """
 
 
@@ -125,6 +127,6 @@ def test_board_options_and_english(cti: Runner, plain_folder: Path) -> None:
     toml = plain_folder / "cti.toml"
     toml.write_text(toml.read_text("utf-8").replace('language = "da"', 'language = "en"'))
     result = cti("-C", plain_folder, "board", "--date", DAY)
-    assert result.out.startswith("Board of plain, 2026-11-26: 0 open course(s)")
+    assert result.out.startswith("Board of plain, 2026-11-26: 0 open courses")
     assert "anna (Anna Jensen)\n0 open cases of 10 (10 per FTE × 1 FTE)" in result.out
     assert "bo (Bo Larsen)\n0 open cases of 5 (10 per FTE × 0.5 FTE)" in result.out

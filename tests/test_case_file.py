@@ -212,7 +212,7 @@ def test_check_warnings_fail_only_with_strict(plain_folder: Path, cti) -> None:
 def test_usage_errors_exit_2(plain_folder: Path, cti) -> None:
     path = _new_case(cti, plain_folder)
     res = cti("-C", plain_folder, "log", path.stem, "x", "--date", "2026-13-01")
-    assert res.code == 2 and "YYYY-MM-DD" in res.err
+    assert res.code == 2 and "ÅÅÅÅ-MM-DD (2026-01-05)" in res.err
     assert cti("-C", plain_folder, "log").code == 2
     assert cti("-C", plain_folder, "frobnicate").code == 2
 
@@ -275,9 +275,10 @@ def test_list_shows_every_case_and_open_filters(plain_folder: Path, cti) -> None
     every = cti("-C", plain_folder, "list")
     assert every.code == 0, every.output
     lines = every.out.splitlines()
+    # a Danish team: labels, not ids (`closed`, `contact`), and the plural form
     assert lines[0].endswith("311 sager") and lines[1].split()[:2] == ["sag", "initialer"]
-    assert sum(" closed " in line for line in lines) == 310
-    assert lines[-1].startswith("2026-001") and "contact" in lines[-1]
+    assert sum(" afsluttet " in line for line in lines) == 310
+    assert lines[-1].startswith("2026-001") and "kontaktfase" in lines[-1]
     assert cti("-C", plain_folder, "list", "--open").out.count("\n2026-001") == 1
     rows = json.loads(cti("-C", plain_folder, "list", "--json").out)
     assert len(rows) == 311 and {r["phase"] for r in rows} == {"closed", "contact"}

@@ -300,7 +300,7 @@ def test_close_completed_from_phase1_refused_and_unknown_reason(cti: Any,
     c = Course(cti, plain_folder)
     new_case(c)
     assert c.run("close", "c1", "--reason", "completed", "--date", "2025-01-20").code == 1
-    assert c.run("close", "c1", "--reason", "complete", "--date", "2025-01-20").code == 2
+    assert c.run("close", "c1", "--reason", "finished", "--date", "2025-01-20").code == 2
     assert "closed" not in c.data()
 
 

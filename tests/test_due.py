@@ -17,6 +17,8 @@ import pytest
 from conftest import Runner
 from smtp_server import SmtpServer, free_port, text_of
 
+from cti_cli.core.labels import label
+
 TODAY = "2026-06-01"
 # Personal text typed into the case files: none of it may reach a mail or a message.
 SECRETS = ("Mette", "Kjær", "Jonas", "Vestergaard", "gæld", "diagnose", "Hjemme hos mor",
@@ -268,5 +270,6 @@ def test_a_long_list_prints_every_item_on_one_line_each(team: Path, cti: Runner)
     assert table.code == 0, table.output
     lines = table.out.splitlines()
     for item in items:
-        assert any(line.startswith(item["case"] + " ") and f" {item['kind']} " in line
+        kind = label("due_kind", item["kind"], "da")  # the team's language
+        assert any(line.startswith(item["case"] + " ") and f" {kind} " in line
                    and line.rstrip().endswith(item["message"]) for line in lines), item

@@ -263,7 +263,7 @@ def test_one_message_per_worker_with_both_parts(smtp_server: Callable[..., Serve
     # Most urgent first: overdue, today, then later.
     assert text.index("2026-001") < text.index("Sagsstamme") < text.index("2026-004")
     assert "1 dag over fristen" in text and "i dag" in text and "om 5 dage" in text
-    assert "Fase slutter" in text and "Aftale" in text
+    assert "Faseslut" in text and "Aftale" in text
     assert "XY" not in text and "XY" not in html_part(anna)  # initials are opt-in
     assert "<table" in html_part(anna) and "2026-001" in html_part(anna)
     bo = parse(envelopes[1].content)  # type: ignore[arg-type]

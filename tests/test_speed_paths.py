@@ -183,7 +183,7 @@ def test_a_planted_settings_proof_is_not_trusted(plain_folder: Path) -> None:
     target.write_bytes(b"cti-settings 1 0.0:forged\n" + b"\0" * 40)
     folder = open_folder(plain_folder)
     team = folder.config.team
-    assert folder.team == (team.language, team.commit, team.course_months)
+    assert folder.team == (team.language, team.commit, team.course_months, team.date_format)
 
 
 def _git_calls(tmp_path: Path) -> tuple[dict[str, str], Path]:
@@ -279,7 +279,7 @@ def test_advance_takes_the_fast_path_and_appends_the_phase(plain_folder: Path, c
     assert fast.parse(line) is not None
     res = cti(*line)
     assert res.code == 0, res.output
-    assert "contact → phase1 (2026-02-20)" in res.out
+    assert "kontaktfase → fase 1 (2026-02-20) (tvunget)" in res.out
     phases = parse(path.read_text("utf-8")).data["phases"]
     assert phases[-1] == {"name": "phase1", "start": date(2026, 2, 20), "forced": "flytter"}
 

@@ -27,8 +27,9 @@ app = typer.Typer(
 
 CTX = Ctx()
 
-Date = Annotated[str | None, typer.Option("--date", help=_l("The day it happened (YYYY-MM-DD); "
-                                          "default today."))]
+Date = Annotated[str | None, typer.Option("--date", help=_l(
+    "The day it happened, default today: 2026-01-05, 5/1-2026, 05-01-2026, 5.1.2026, "
+    "today, yesterday, i dag or i går."))]
 NoCommit = Annotated[bool, typer.Option("--no-commit", help=_l("Do not commit this change."))]
 Json = Annotated[bool, typer.Option("--json", help=_l("Machine-readable output."))]
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cti_cli.cli.app import CTX, Date, Json, NoCommit, app
+from cti_cli.core.labels import with_forms
 from cti_cli.locale import _, _l, help_text
 
 
@@ -60,11 +61,13 @@ def join(
 def new(
     initials: Annotated[str, typer.Option("--initials", help=_l("The citizen's initials."))],
     worker: Annotated[str, typer.Option("--worker", help=_l("Worker id from cti.toml."))],
-    group: Annotated[str, typer.Option("--group", help=_l("Target group, e.g. homelessness."))],
+    group: Annotated[str, typer.Option("--group", help=with_forms(_l("Target group."),
+                                                                  "target_group"))],
     transition_date: Annotated[str, typer.Option("--transition-date",
                                                  help=_l("Date of the move/job/release."))],
     transition: Annotated[str | None, typer.Option(
-        "--transition", help=_l("move_in | job | release | other (default: by group)."))] = None,
+        "--transition", help=with_forms(_l("The transition (default: by group)."),
+                                        "transition"))] = None,
     name: Annotated[str | None, typer.Option("--name", help=_l("Full name (optional)."))] = None,
     case_id: Annotated[str | None, typer.Option("--id", help=_l("Case id (default: next "
                                                 "YYYY-NNN)."))] = None,
@@ -88,8 +91,8 @@ def log(
     case: Annotated[str, typer.Argument(metavar=_l("CASE"), help=_l("Case id or path."))],
     note: Annotated[str, typer.Argument(
         metavar=_l("NOTE"), help=_l("What happened (no CPR numbers)."))],
-    kind: Annotated[str, typer.Option("--kind", "-k", help=_l("meeting | phone | sms | email | "
-                                      "video | other"))] = "meeting",
+    kind: Annotated[str, typer.Option("--kind", "-k", help=with_forms(
+        _l("What kind of contact."), "contact_kind"))] = "meeting",
     minutes: Annotated[int | None, typer.Option("--minutes", "-m", help=_l("Length in minutes."))]
     = None,
     with_: Annotated[list[str] | None, typer.Option("--with", "-w", help=_l("Who took part "
@@ -126,7 +129,8 @@ def show(
 def list_(
     worker: Annotated[str | None, typer.Option("--worker", help=_l("Only this worker's cases."))]
     = None,
-    phase: Annotated[str | None, typer.Option("--phase", help=_l("Only cases in this phase."))]
+    phase: Annotated[str | None, typer.Option("--phase", help=with_forms(
+        _l("Only cases in this phase."), "phase"))]
     = None,
     open_: Annotated[bool, typer.Option("--open", help=_l("Only courses still running."))] = False,
     as_json: Json = False,

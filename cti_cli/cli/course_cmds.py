@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cti_cli.cli.app import CTX, Date, Json, NoCommit, app
+from cti_cli.core.labels import with_forms
 from cti_cli.locale import _l, help_text
 
 Case = Annotated[str, typer.Argument(metavar=_l("CASE"), help=_l("Case id or path."))]
@@ -41,7 +42,7 @@ def checklist(case: Case, as_json: Json = False, day: Date = None) -> int:
 def tick(
     case: Case,
     item: Annotated[str, typer.Argument(
-        metavar=_l("ITEM"), help=_l("Checklist item id, e.g. economy."))],
+        metavar=_l("ITEM"), help=with_forms(_l("The checklist item."), "checklist_item"))],
     day: Date = None,
     na: Annotated[str | None, typer.Option("--na", help=_l("Not applicable, with the reason "
                                            "(conditional items only)."))] = None,
@@ -80,8 +81,8 @@ def advance(
     "cti close 2026-004 --reason completed --date 2026-12-01"))
 def close(
     case: Case,
-    reason: Annotated[str, typer.Option("--reason", help=_l("completed | ended_early | declined "
-                                        "| moved_municipality | other"))],
+    reason: Annotated[str, typer.Option("--reason", help=with_forms(
+        _l("Why the course ends."), "close_reason"))],
     day: Date = None,
     note: Annotated[str | None, typer.Option("--note", help=_l("Why, in words."))] = None,
     to_municipality: Annotated[str | None, typer.Option(
@@ -185,7 +186,8 @@ def appointment(
 def document(
     case: Case,
     point: Annotated[str, typer.Argument(
-        metavar=_l("POINT"), help=_l("start | month3 | month6 | closure"))],
+        metavar=_l("POINT"), help=with_forms(_l("The documentation point."),
+                                             "documentation_point"))],
     day: Date = None,
     form: Annotated[Path | None, typer.Option(
         "--form", help=_l("Read the form's answers from this YAML file (the keys the case file "

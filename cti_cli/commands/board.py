@@ -61,8 +61,7 @@ def board(ctx: Ctx, *, day: str | None, as_json: bool, as_csv: bool,
     else:
         from cti_cli.render.board import print_board
 
-        print_board(result, team=config.team.name, per_fte=config.team.caseload_per_fte,
-                    lang=config.team.language)
+        print_board(result, team=config.team.name, per_fte=config.team.caseload_per_fte)
     return 0
 
 

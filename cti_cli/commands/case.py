@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.commands.record import record
 from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.core.formats import show_date
+from cti_cli.core.labels import label, resolve
 from cti_cli.core.safetext import json_text
 from cti_cli.locale import _, ngettext, pgettext
 from cti_cli.storage import append, edit, store
@@ -51,13 +53,14 @@ def new(ctx: Ctx, *, initials: str, worker: str, group: str, transition_date: st
     folder = ctx.folder()
     start = parse_date(day)
     moved = parse_date(transition_date, "--transition-date")
-    group = _choice(group, TARGET_GROUPS, "--group")
+    group = resolve("target_group", group, option="--group", allowed=TARGET_GROUPS)
     if transition is None:
         from cti_cli.core.method import load_method
 
         profile = load_method(folder.root / "method.yaml").target_groups.get(group)
         transition = profile.transition if profile else "move_in"
-    transition = _choice(transition, TRANSITION_KINDS, "--transition")
+    transition = resolve("transition", transition, option="--transition",
+                         allowed=TRANSITION_KINDS)
     if folder.config.workers and worker not in folder.config.workers:
         raise CtiError(_("worker '{worker}' is not in cti.toml").format(worker=worker),
                        hint=_("known workers: {names}").format(
@@ -90,7 +93,7 @@ def log(ctx: Ctx, ref: str, note: str, *, kind: str, minutes: int | None,
                          hint=_('e.g. cti log CASE "Telefon om budget"'))
     folder = ctx.folder()
     when = parse_date(day)
-    kind = _choice(kind, CONTACT_KINDS, "--kind")
+    kind = resolve("contact_kind", kind, option="--kind", allowed=CONTACT_KINDS)
     if when > date.today():
         raise UsageError(_("--date {day} is in the future: the log records what happened")
                          .format(day=when), hint=_("plan a meeting with `cti appointment`"))
@@ -151,6 +154,7 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
     if worker:
         rows = [r for r in rows if r["worker"] == worker]
     if phase:
+        phase = resolve("phase", phase, option="--phase")
         rows = [r for r in rows if r["phase"] == phase]
     if open_only:
         rows = [r for r in rows if r["phase"] != "closed"]
@@ -161,8 +165,11 @@ def list_cases(ctx: Ctx, *, worker: str | None, phase: str | None, as_json: bool
                pgettext("column", "worker"), pgettext("column", "group"),
                pgettext("column", "phase"), pgettext("column", "since"), contacts,
                pgettext("column", "last contact")]
-    cells = [[r["id"], r["initials"], r["worker"], r["target_group"], r["phase"],
-              r["phase_start"], r["contacts"], r["last_contact"] or "-"] for r in rows]
+    cells = [[r["id"], r["initials"], r["worker"], label("target_group", r["target_group"]),
+              label("phase", r["phase"]), show_date(date.fromisoformat(r["phase_start"])),
+              r["contacts"],
+              show_date(date.fromisoformat(r["last_contact"])) if r["last_contact"] else "-"]
+             for r in rows]
     if as_json:
         print(json_text(rows))
     else:

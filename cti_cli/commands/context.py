@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cti_cli.core.errors import UsageError
-from cti_cli.locale import _, set_language
+from cti_cli.core import formats
+from cti_cli.locale import _, set_date_format, set_language
 
 if TYPE_CHECKING:  # store (and pydantic) load when a command needs the folder, not for --help
     from cti_cli.storage.store import Folder
@@ -29,25 +29,16 @@ class Ctx:
             self._folder = open_folder(self.directory, env=os.environ)
             # the team's cti.toml, fully read, has the last word on the language
             set_language(self._folder.team.language)
+            set_date_format(self._folder.team.date_format)
         return self._folder
 
 
 def parse_date(value: str | None, option: str = "--date", *, default: date | None = None) -> date:
-    """An ISO date from the command line; today when not given (the CLI owns the clock)."""
+    """A date from the command line (ISO, Danish `5/1-2026`, `i dag`, … see
+    `core.formats.parse_date`); `default` or today when not given (the CLI owns the clock)."""
     if value is None or value == "":
         return default or date.today()
-    if value == "today":
-        return date.today()
-    try:
-        if len(value) != 10:
-            raise ValueError
-        day = date.fromisoformat(value)
-        if not 1900 <= day.year <= 2199:  # model.FIRST_YEAR/LAST_YEAR: planning must not overflow
-            raise ValueError
-        return day
-    except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date",
-                         hint="write dates as YYYY-MM-DD, e.g. 2026-03-02") from None
+    return formats.parse_date(value, date.today(), option)
 
 
 def progress_bar(total: int) -> Any:

@@ -16,6 +16,8 @@ from cti_cli.commands.record import record
 from cti_cli.core import course
 from cti_cli.core.entries import CaseHead
 from cti_cli.core.errors import RuleViolation, UsageError
+from cti_cli.core.formats import show_date
+from cti_cli.core.labels import label, matches, refusal, resolve
 from cti_cli.core.method import Method, load_method
 from cti_cli.core.model import DOMAINS, Case
 from cti_cli.core.safetext import json_text
@@ -58,7 +60,7 @@ def checklist(ctx: Ctx, ref: str, *, as_json: bool, day: str | None) -> int:
         return 0
     if gate is None:
         render.line(_("{case}: closed {day}").format(
-            case=case.id, day=case.closed.date if case.closed else "").rstrip())
+            case=case.id, day=show_date(case.closed.date) if case.closed else "").rstrip())
         return 0
     done = sum(not s.blocking for s in states)
     width = page_width()
@@ -68,8 +70,8 @@ def checklist(ctx: Ctx, ref: str, *, as_json: bool, day: str | None) -> int:
         return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=more,
                              break_on_hyphens=False) or [""]
 
-    for line in wrapped(f"{case.id} · {case.phase} · {method.text(method.gate(gate), lang)} "
-                        f"({done}/{len(states)})"):
+    for line in wrapped(f"{case.id} · {label('phase', case.phase)} · "
+                        f"{method.text(method.gate(gate), lang)} ({done}/{len(states)})"):
         render.line(line, style="bold")
     focus = method.phase(case.phase).focus if case.phase in method.phase_order() else ()
     if focus:
@@ -80,9 +82,12 @@ def checklist(ctx: Ctx, ref: str, *, as_json: bool, day: str | None) -> int:
                                          placeholder=" …"))
     for s in states:
         mark = "x" if s.done else "-" if s.na is not None and s.conditional else " "
-        when = (f" ({s.date})" if s.date else f" (na: {s.na})" if s.na is not None else "")
+        when = (f" ({show_date(s.date)})" if s.date else
+                " (" + _("not relevant: {why}").format(why=s.na) + ")" if s.na is not None
+                else "")
         cond = " [" + _("conditional") + "]" if s.conditional else ""
-        for line in wrapped(f"[{mark}] {s.id}{cond}{when}", more="    "):
+        for line in wrapped(f"[{mark}] {label('checklist_item', s.id)}{cond}{when}",
+                            more="    "):
             render.line(line)
         text = s.text_da if lang == "da" else s.text_en
         for line in textwrap.wrap(text, width - 4, initial_indent="    ",
@@ -103,6 +108,23 @@ def checklist(ctx: Ctx, ref: str, *, as_json: bool, day: str | None) -> int:
     return 0
 
 
+def item_id(method: Method, case: Case, typed: str) -> str:
+    """The checklist item a user meant: its id, or its label (or a start of it) in either
+    language, looked for in the current phase's checklist first, then in every checklist.
+    Input that names none is left as typed, for `course.find_item` to refuse."""
+    every = [it.id for g in method.gates for it in method.items(g)]
+    if typed in every:
+        return typed
+    current = course.gate_of_phase(method, case.phase)
+    for ids in ([it.id for it in method.items(current)] if current else [], every):
+        found = matches("checklist_item", typed, ids)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise refusal("checklist_item", typed, found, option="ITEM", allowed=ids)
+    return typed
+
+
 def tick(ctx: Ctx, ref: str, item: str, *, day: str | None, na: str | None,
          undo: bool, force: bool = False, reason: str | None = None) -> int:
     from cti_cli.commands.plans import force_reason, guard_closed
@@ -115,6 +137,7 @@ def tick(ctx: Ctx, ref: str, item: str, *, day: str | None, na: str | None,
     folder, path, method, lang = _setup(ctx, ref)
     when = _past(day)
     with edit.editing(folder, path) as editor:
+        item = item_id(method, editor.case, item)
         gate = course.check_tick(method, editor.case, item, na=na, undo=undo, lang=lang)
         if not undo and na is None and when < editor.case.phases[0].start:
             raise UsageError(_("--date {day} is before case {case} began ({start})").format(
@@ -153,7 +176,8 @@ def advance(ctx: Ctx, ref: str, *, day: str | None, force: bool, reason: str | N
         trailers["Forced"] = "yes"  # the reason is free text: it stays in the file
     record(ctx, folder, path, action="advance", subject=f"{step.case_id}: advance to "
            f"{step.target}", trailers=trailers)
-    render.line(f"{step.case_id}: {step.source} → {step.target} ({step.day})"
+    render.line(f"{step.case_id}: {label('phase', step.source)} → "
+                f"{label('phase', step.target)} ({show_date(step.day)})"
                 + (" (" + _("forced") + ")" if step.forced else ""))
     return 0
 
@@ -161,6 +185,7 @@ def advance(ctx: Ctx, ref: str, *, day: str | None, force: bool, reason: str | N
 def close(ctx: Ctx, ref: str, *, reason: str, day: str | None, note: str | None,
           force: bool = False, to_municipality: str | None = None,
           handover_to: str | None = None) -> int:
+    reason = resolve("close_reason", reason, option="--reason")
     if force and not (note and note.strip()):
         raise UsageError(_("--force needs --note"),
                          hint=_("the note says why, and is written into the file"))
@@ -208,8 +233,8 @@ def close(ctx: Ctx, ref: str, *, reason: str, day: str | None, note: str | None,
         trailers["Forced"] = "yes"
     record(ctx, folder, path, action="close", subject=f"{step.case_id}: close ({reason})",
            trailers=trailers)
-    render.line(_("{case}: closed {day} ({reason})").format(case=step.case_id, day=when,
-                                                            reason=reason))
+    render.line(_("{case}: closed {day} ({reason})").format(
+        case=step.case_id, day=show_date(when), reason=label("close_reason", reason)))
     render.line(method.text(method.ends[reason], lang))
     if reason == "moved_municipality" and not handover_to:
         render.line(_("record who took over later with `--handover-to WHO`"), style="yellow")
@@ -339,11 +364,11 @@ def _open_case(case: Case, _entry: Any) -> None:
 
 
 def timeline(ctx: Ctx, ref: str, *, day: str | None) -> int:
-    folder, path, method, lang = _setup(ctx, ref)
+    folder, path, method, _lang = _setup(ctx, ref)
     case = store.read_case(path).case
     from cti_cli.core.timeline import build
     from cti_cli.render.timeline import print_timeline
 
     data = build(case, method, parse_date(day), folder.config.team.course_months)
-    print_timeline(data, lang)
+    print_timeline(data)
     return 0

@@ -13,28 +13,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cti_cli.commands.case import _choice
 from cti_cli.commands.context import Ctx, parse_date
 from cti_cli.commands.record import record
 from cti_cli.core import forms, safetext
 from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.core.labels import label, resolve
 from cti_cli.core.method import Form, Lang, Method, load_method
 from cti_cli.core.model import DOC_POINTS, Case, Documentation, doc_date
-from cti_cli.locale import _
+from cti_cli.locale import N_, _, ngettext
 from cti_cli.storage import edit, store
 
-_WORDS: dict[str, dict[str, str]] = {
-    "da": {"intro": "{case} · {point} · {form} ({n} spørgsmål). Tryk Enter for at beholde "
-           "[svaret]; '-' sletter det.",
-           "fidelity": "ja / nej / delvist", "own_view": "fritekst",
-           "wrong": "  svar med {what}", "saved": "{case}: {point} dokumenteret ({form})"},
-    "en": {"intro": "{case} · {point} · {form} ({n} questions). Press Enter to keep "
-           "[the answer]; '-' clears it.",
-           "fidelity": "yes / no / partly", "own_view": "free text",
-           "wrong": "  answer with {what}", "saved": "{case}: {point} documented ({form})"},
-}
-_SHOW = {"da": {"yes": "ja", "no": "nej", "partly": "delvist"},
-         "en": {"yes": "yes", "no": "no", "partly": "partly"}}
+_ANSWERS = {"yes": N_("yes"), "no": N_("no"), "partly": N_("partly")}
 
 
 def _past(day: str | None) -> date:
@@ -47,7 +36,7 @@ def _past(day: str | None) -> date:
 
 def document(ctx: Ctx, ref: str, point: str, *, day: str | None,
              form_file: Path | None) -> int:
-    point = _choice(point, DOC_POINTS, "POINT")
+    point = resolve("documentation_point", point, option="POINT", allowed=DOC_POINTS)
     folder = ctx.folder()
     path = store.case_path(folder, ref)
     method = load_method(folder.root / "method.yaml")
@@ -80,7 +69,8 @@ def document(ctx: Ctx, ref: str, point: str, *, day: str | None,
     record(ctx, folder, path, action="document", subject=f"{case.id}: document {point}",
            trailers={"Phase": case.phase})
     if answers is not None and sys.stdin.isatty():
-        print(_WORDS[lang]["saved"].format(case=case.id, point=point, form=answers.form))
+        print(_("{case}: {point} documented ({form})").format(
+            case=case.id, point=label("documentation_point", point), form=answers.form))
     return 0
 
 
@@ -127,10 +117,13 @@ def _from_file(method: Method, form: Form, case: Case, file: Path, when: date,
 def _ask(method: Method, form: Form, case: Case, point: str, when: date,
          lang: Lang) -> Documentation:
     """The form's questions on the terminal; the last answers are the defaults."""
-    words = _WORDS[lang]
     last = forms.last_answers(case, point)
     qs = forms.questions(method, form, case, lang)
-    print(words["intro"].format(case=case.id, point=point, form=form.id, n=len(qs)))
+    print(ngettext("{case} · {point} · {form} ({n} question). Press Enter to keep "
+                   "[the answer]; '-' clears it.",
+                   "{case} · {point} · {form} ({n} questions). Press Enter to keep "
+                   "[the answer]; '-' clears it.", len(qs)).format(
+        case=case.id, point=label("documentation_point", point), form=form.id, n=len(qs)))
     got: dict[str, Any] = {"date": when, "form": form.id, "domains": {}, "goals": {},
                            "fidelity": {}}
     section = {"domain": "domains", "goal": "goals", "fidelity": "fidelity"}
@@ -143,9 +136,10 @@ def _ask(method: Method, form: Form, case: Case, point: str, when: date,
         print(safetext.shown(q.text))  # a team's method.yaml is a file like any other
         for step, anchor in q.anchors:
             print(safetext.shown(f"  {step}  {anchor}"))
-        what = (words["fidelity"] if q.kind == "fidelity" else words["own_view"]
+        what = (_("yes / no / partly") if q.kind == "fidelity" else _("free text")
                 if q.kind == "own_view" else f"{q.low}-{q.high}")
-        shown = _SHOW[lang].get(default, default) if isinstance(default, str) else default
+        shown = (_(_ANSWERS[default]) if isinstance(default, str) and default in _ANSWERS
+                 else default)
         value: Any
         while True:
             prompt = f"[{shown}] > " if default is not None and q.kind != "own_view" else (
@@ -165,7 +159,7 @@ def _ask(method: Method, form: Form, case: Case, point: str, when: date,
                 try:
                     value = forms.parse_answer(q, text)
                 except ValueError:
-                    print(words["wrong"].format(what=what))
+                    print("  " + _("answer with {what}").format(what=what))
                     continue
             break
         if value is None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.core.errors import UsageError
+from cti_cli.core.formats import show_date
 from cti_cli.core.safetext import json_text, shown
 from cti_cli.locale import _, ngettext
 from cti_cli.storage import scan
@@ -87,7 +88,7 @@ def _print_items(items: list[DueItem], today: date, last_day: date, folder: Fold
 
         print_due(items, today, last_day, folder.config.worker_name)
     else:
-        print(_("nothing due by {date}").format(date=last_day))
+        print(_("nothing due by {date}").format(date=show_date(last_day)))
 
 
 def _email(folder: Folder, items: list[DueItem], today: date, *, quiet: bool,

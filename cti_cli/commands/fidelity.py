@@ -9,31 +9,14 @@ from __future__ import annotations
 import sys
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.commands.progress import picture_target
 from cti_cli.core.errors import CtiError, UsageError
+from cti_cli.core.formats import show_date
 from cti_cli.core.model import Case
 from cti_cli.core.safetext import json_text, shown
-from cti_cli.locale import _
-
-WORDS: dict[str, dict[str, Any]] = {
-    "da": {"title": "{team} · fidelitet {since} – {until} ({n} forløb)",
-           "cols": ("indikator", "holdet", "mål", "opfyldt", "forløb", "side", "hvad"),
-           "cases": "Ikke opfyldt, pr. forløb", "all_met": "alt opfyldt eller endnu ikke afgjort",
-           "case_cols": ("indikator", "værdi", "mål", "opfyldt", "side", "hvad"),
-           "yes": "ja", "no": "nej", "open": "–",
-           "xlabel": "andel af forløb, hvor det er opfyldt (%)",
-           "picture": "{team} · fidelitet {since} – {until}", "form": "Skema: {text}"},
-    "en": {"title": "{team} · fidelity {since} – {until} ({n} courses)",
-           "cols": ("indicator", "team", "target", "met", "courses", "page", "what"),
-           "cases": "Not met, per course", "all_met": "all met or not yet decided",
-           "case_cols": ("indicator", "value", "target", "met", "page", "what"),
-           "yes": "yes", "no": "no", "open": "–",
-           "xlabel": "share of courses where it is met (%)",
-           "picture": "{team} · fidelity {since} – {until}", "form": "Form: {text}"},
-}
+from cti_cli.locale import _, ngettext
 
 
 def load_cases(ctx: Ctx, command: str) -> list[Case]:
@@ -69,7 +52,7 @@ def _label(method: object, ind_id: str, lang: str) -> str:
         for form in method.forms:
             for it in form.fidelity:
                 if it.id == item:
-                    return str(WORDS[lang]["form"]).format(text=method.text(it, lang))  # type: ignore[arg-type]
+                    return _("Form: {text}").format(text=method.text(it, lang))  # type: ignore[arg-type]
         return ind_id
     spec = method.fidelity.get(ind_id)
     return method.text(spec, lang) if spec is not None else ind_id  # type: ignore[arg-type]
@@ -124,7 +107,6 @@ def fidelity(ctx: Ctx, ref: str | None, *, since: str | None, until: str | None,
         result = core.Report(result.since, result.until, result.made, chosen,
                              core.team_rows(chosen))
     lang = config.team.language
-    words = WORDS[lang]
     if as_json:
         print(json_text(result.to_json()))
         return 0
@@ -133,9 +115,11 @@ def fidelity(ctx: Ctx, ref: str | None, *, since: str | None, until: str | None,
 
         rows = [t for t in result.team if t.cases]
         try:
-            share_bars(words["picture"].format(team=config.team.name, since=start, until=end),
+            share_bars(_("{team} · fidelity {since} – {until}").format(
+                team=config.team.name, since=show_date(start), until=show_date(end)),
                        [_label(method, t.id, lang) for t in rows],
-                       [t.share_met for t in rows], words["xlabel"], target[0], target[1])
+                       [t.share_met for t in rows],
+                       _("share of courses where it is met (%)"), target[0], target[1])
         except OSError as exc:
             raise CtiError(_("could not write {path}: {reason}").format(
                 path=target[0], reason=exc.strerror)) from None
@@ -143,25 +127,33 @@ def fidelity(ctx: Ctx, ref: str | None, *, since: str | None, until: str | None,
     from cti_cli.render import terminal as render
 
     def met(v: bool | None) -> str:
-        return words["open"] if v is None else words["yes" if v else "no"]
+        return "–" if v is None else _("yes") if v else _("no")
 
     if only is not None:
         case = result.cases[0]
-        head = words["title"].split(" · ", 1)[1].format(since=start, until=end, n=1)
-        render.print_table(f"{case.case} · {head}", words["case_cols"],
+        head = _("fidelity {since} – {until}").format(since=show_date(start),
+                                                      until=show_date(end))
+        case_cols = (_("indicator"), _("value"), _("target"), _("met"), _("page"), _("what"))
+        render.print_table(f"{case.case} · {head}", case_cols,
                            [(v.id, _show(v.value), v.target, met(v.met), v.page,
                              _label(method, v.id, lang)) for v in case.indicators])
         return 0
-    render.print_table(words["title"].format(team=config.team.name, since=start, until=end,
-                                             n=len(result.cases)), words["cols"],
+    n = len(result.cases)
+    cols = (_("indicator"), _("team"), _("target"), _("met"), _("courses"), _("page"),
+            _("what"))
+    title = ngettext("{team} · fidelity {since} – {until} ({n} course)",
+                     "{team} · fidelity {since} – {until} ({n} courses)", n).format(
+        team=config.team.name, since=show_date(start), until=show_date(end), n=n)
+    render.print_table(title, cols,
                        [(t.id, _show(t.value), t.target,
                          "–" if t.share_met is None else f"{t.share_met:.0%}", t.cases,
                          next((v.page for v in result.cases[0].indicators if v.id == t.id), ""),
                          _label(method, t.id, lang))
-                        for t in result.team], justify_right=words["cols"][3:5])
+                        for t in result.team], justify_right=cols[3:5])
     render.line()
-    render.line(words["cases"], style="bold")
+    render.line(_("Not met, per course"), style="bold")
     for c in result.cases:
         missed = [v.id for v in c.indicators if v.met is False]
-        render.line(f"{c.case} ({c.worker}): " + (", ".join(missed) or words["all_met"]))
+        render.line(f"{c.case} ({c.worker}): "
+                    + (", ".join(missed) or _("all met or not yet decided")))
     return 0

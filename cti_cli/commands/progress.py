@@ -39,19 +39,20 @@ def progress(ctx: Ctx, ref: str, *, png: Path | None, svg: Path | None) -> int:
     lang = folder.config.team.language
     case = store.read_case(path).case
     data = build(method, case, lang)
-    from cti_cli.render.development import WORDS, chart_lines
+    from cti_cli.render.development import chart_lines
 
     if not data.points:
-        raise CtiError(WORDS[lang]["none"].format(case=case.id),
-                       hint=WORDS[lang]["hint"].format(case=case.id))
+        raise CtiError(_("{case}: no documentation point with a form yet").format(case=case.id),
+                       hint=_("fill in the form with `cti document {case} start`").format(
+                           case=case.id))
     if target is None:
-        for line in chart_lines(data, lang):
+        for line in chart_lines(data):
             print(shown(line))
         return 0
     from cti_cli.render.pictures import progress_picture
 
     try:
-        progress_picture(data, lang, target[0], target[1])
+        progress_picture(data, target[0], target[1])
     except OSError as exc:
         raise CtiError(_("could not write {path}: {reason}").format(
             path=target[0], reason=exc.strerror)) from None

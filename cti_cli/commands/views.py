@@ -12,6 +12,8 @@ import textwrap
 from datetime import date
 
 from cti_cli.core.course import forced_steps, handover_meetings
+from cti_cli.core.formats import show_date
+from cti_cli.core.labels import label
 from cti_cli.core.method import Method, Phase, gate_progress, load_method
 from cti_cli.core.model import Case
 from cti_cli.core.schedule import plan
@@ -87,8 +89,8 @@ def page(folder: Folder, case: Case, today: date,
         worker=folder.config.worker_name(case.worker)), "bold underline")
     add(_("Target group: {group}").format(
         group=method.text(group, lang) if group else case.target_group))
-    add(_("Transition: {kind} {day}").format(kind=case.transition.kind,
-                                             day=case.transition.date))
+    add(_("Transition: {kind} {day}").format(kind=label("transition", case.transition.kind),
+                                             day=show_date(case.transition.date)))
 
     # -- phase and week
     start = case.phases[-1].start
@@ -96,12 +98,13 @@ def page(folder: Folder, case: Case, today: date,
     if case.is_open:
         week = max(0, (today - start).days) // 7 + 1
         add(_("{phase}, week {week} (since {start})").format(phase=phase_text, week=week,
-                                                              start=start), "bold")
+                                                              start=show_date(start)), "bold")
     else:
         closed = case.closed
         add(_("Closed {day} ({reason})").format(
-            day=closed.date if closed else start,
-            reason=closed.reason if closed else "?"), "bold")
+            day=show_date(closed.date if closed else start),
+            reason=label("close_reason", closed.reason) if closed and closed.reason else "?"),
+            "bold")
         if closed is not None and closed.reason in method.ends:
             out.extend((line, None) for line in _wrap(method.text(method.ends[closed.reason],
                                                                   lang), width=width))
@@ -112,14 +115,14 @@ def page(folder: Folder, case: Case, today: date,
     if d0 is not None:
         s = plan(d0, case.transition.date, months)
         add(_("Planned: phase 2 {p2} · phase 3 {p3} · end {end}").format(
-            p2=s.phase2, p3=s.phase3, end=s.end))
+            p2=show_date(s.phase2), p3=show_date(s.phase3), end=show_date(s.end)))
 
     # -- deadlines
     if case.is_open:
         deadlines = [d for d in build(case, method, today, months).deadlines if d.days >= 0]
         head(_("Next deadlines"))
         for d in deadlines[:3]:
-            add(deadline_text(d, lang), cut=True)
+            add(deadline_text(d), cut=True)
         if not deadlines:
             add("  " + _("none"))
         gate_id = method.phase(case.phase).gate
@@ -128,17 +131,19 @@ def page(folder: Folder, case: Case, today: date,
             states = gate_progress(method, gate_id, marks)
             open_ids = [s.id for s in states if s.blocking]
             add(_("Checklist {gate}: {done}/{n} done").format(
-                gate=gate_id, done=len(states) - len(open_ids), n=len(states))
-                + (" · " + _("open: {ids}").format(ids=", ".join(open_ids)) if open_ids
+                gate=label("checklist", gate_id), done=len(states) - len(open_ids),
+                n=len(states))
+                + (" · " + _("open: {ids}").format(
+                    ids=", ".join(label("checklist_item", i) for i in open_ids)) if open_ids
                    else ""))
 
     # -- goals and plan
     head(_("Goals"))
     for g in case.goals:
-        add(f"  {g.id} [{g.status}] {g.text}")
+        add(f"  {g.id} [{label('goal_status', g.status)}] {g.text}")
         for n, a in enumerate(g.actions, 1):
             if a.done in (None, False):
-                due = _("due {day}").format(day=a.due) if a.due else ""
+                due = _("due {day}").format(day=show_date(a.due)) if a.due else ""
                 extra = "".join([f" · {a.who}" if a.who else "", f" · {due}" if due else ""])
                 add(f"      {n}. {a.text}{extra}")
     if not case.goals:
@@ -159,14 +164,14 @@ def page(folder: Folder, case: Case, today: date,
     for c in sorted(case.contacts, key=lambda c: c.date)[-5:]:
         minutes = f" {c.minutes} min" if c.minutes is not None else ""
         note = f" · {' '.join(c.note.split())}" if c.note else ""
-        add(f"  {c.date} {c.kind}{minutes}{note}", cut=True)
+        add(f"  {show_date(c.date)} {label('contact_kind', c.kind)}{minutes}{note}", cut=True)
 
     # -- handover
     if case.phase in ("phase3", "closed") or case.handover is not None:
         head(_("Handover"))
         days = handover_meetings(case)
         add("  " + _("meetings: {days}").format(
-            days=", ".join(str(d) for d in days) if days else _("none yet")))
+            days=", ".join(show_date(d) for d in days) if days else _("none yet")))
         plan_text = case.handover.plan if case.handover else None
         add("  " + _("plan: {first}").format(
             first=_first_lines(plan_text, 1, width - 8)[0].strip() if plan_text
@@ -177,8 +182,8 @@ def page(folder: Folder, case: Case, today: date,
         elif follow.none is not None:
             add("  " + _("follow-on: none ({why})").format(why=follow.none))
         else:
-            add("  " + _("follow-on: {what} from {start}").format(what=follow.what,
-                                                                  start=follow.start)
+            add("  " + _("follow-on: {what} from {start}").format(
+                what=follow.what, start=show_date(follow.start))
                 + (f" ({follow.by})" if follow.by else ""))
 
     # -- forced steps
@@ -186,7 +191,7 @@ def page(folder: Folder, case: Case, today: date,
     if steps:
         head(_("Forced steps"))
         for f in steps:
-            add(f"  {f.day} {f.step}: {f.reason}", "yellow")
+            add(f"  {show_date(f.day)} {f.step}: {f.reason}", "yellow")
 
     # -- the method's guidance: the current phase's focus areas and primary tasks, with pages
     spec = _phase_spec(method, case.phase)

@@ -15,31 +15,21 @@ sets `[calendar] personal_details = true` in cti.toml.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
+from cti_cli.core.labels import label
 from cti_cli.core.method import Method
 from cti_cli.core.model import Case
 from cti_cli.core.reminders import due_items
 from cti_cli.core.settings import TeamConfig
-from cti_cli.locale import N_, _
 
 # The engine's kinds that are a day to act by; the rest are states or day-before reminders.
 _NOT_DEADLINES: Final = frozenset({"no_contact", "caseload", "appointment"})
 
 # The short name of each kind in a summary; translated where it is shown.
-_KIND_WORDS: Final[Mapping[str, str]] = {
-    "phase_end": N_("phase ends"),
-    "documentation": N_("documentation"),
-    "handover_meeting": N_("handover meeting by"),
-    "checklist": N_("checklist"),
-    "contact_period": N_("contact period ends"),
-    "appointment": N_("appointment"),
-}
-
-
 @dataclass(frozen=True)
 class AgendaEvent:
     """One calendar event. `start`/`end` are dates (all day; `end` exclusive, as iCalendar
@@ -61,9 +51,8 @@ class AgendaEvent:
 
 
 def kind_word(kind: str) -> str:
-    """The short name of a kind in the team's language (a new kind shows as its id)."""
-    word = _KIND_WORDS.get(kind)
-    return _(word) if word is not None else kind.replace("_", " ")
+    """The short name of a due kind in the run's language (one lookup: core.labels)."""
+    return label("due_kind", kind)
 
 
 def agenda(

@@ -55,6 +55,8 @@ from typing import TYPE_CHECKING, Final
 
 from cti_cli.core.dueitem import KINDS, NO_CASE, DueItem
 from cti_cli.core.facts import CaseFacts, facts_of
+from cti_cli.core.formats import show_number
+from cti_cli.core.labels import Kind, label
 from cti_cli.core.schedule import Schedule, add_months, plan
 
 if TYPE_CHECKING:
@@ -63,13 +65,6 @@ if TYPE_CHECKING:
     from cti_cli.core.settings import TeamConfig
 
 COURSE_PHASES: Final = ("phase1", "phase2", "phase3")
-
-_PHASE_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
-    "da": {"contact": "kontaktskabelse", "phase1": "1. fase", "phase2": "2. fase",
-           "phase3": "3. fase", "closed": "afslutning"},
-    "en": {"contact": "contact period", "phase1": "phase 1", "phase2": "phase 2",
-           "phase3": "phase 3", "closed": "closure"},
-}
 
 # One line each, facts only: every placeholder is a date, a number, a phase or an id.
 _MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
@@ -181,8 +176,15 @@ class _Engine:
         self.config = config
         self.method = method
         self.lang = config.team.language
-        self.words = _PHASE_WORDS[self.lang]
         self.texts = _MESSAGES[self.lang]
+
+    def label(self, kind: Kind, value: str) -> str:
+        """An id's label in the team's language (the messages' language)."""
+        return label(kind, value, self.lang)
+
+    def number(self, value: float) -> str:
+        """A number with the team's decimal mark (`0,5` in Danish), as the board writes it."""
+        return show_number(value, lang=self.lang)
 
     def near(self, day: date) -> bool:
         return day <= self.limit
@@ -226,7 +228,8 @@ class _Engine:
                               months=sched.course_months, d0=sched.d0)]
         nxt = self.method.next_phase(case.phase) or "closed"
         return [self.item(case, "phase_end", end, "phase_end", subject=case.phase,
-                          phase=self.words[case.phase], next=self.words.get(nxt, nxt))]
+                          phase=self.label("phase", case.phase),
+                          next=self.label("phase", nxt))]
 
     def documentation(self, case: CaseFacts, sched: Schedule) -> list[DueItem]:
         items = []
@@ -237,7 +240,8 @@ class _Engine:
             planned = sched.end if offset is None else add_months(sched.d0, offset * sched.third)
             if self.near(planned):
                 items.append(self.item(case, "documentation", planned, "documentation",
-                                       subject=point, point=point))
+                                       subject=point,
+                                       point=self.label("documentation_point", point)))
         return items
 
     def handover_meeting(self, case: CaseFacts, sched: Schedule) -> list[DueItem]:
@@ -261,7 +265,8 @@ class _Engine:
             return []
         text = "checklist" if len(missing) > 1 else "checklist_one"
         return [self.item(case, "checklist", end, text, subject=gate_id, n=len(missing),
-                          gate=gate_id, ids=", ".join(missing))]
+                          gate=self.label("checklist", gate_id),
+                          ids=", ".join(self.label("checklist_item", i) for i in missing))]
 
     def contact_period(self, case: CaseFacts) -> list[DueItem]:
         start = case.phase_started
@@ -304,7 +309,7 @@ class _Engine:
         due = ref + timedelta(days=rhythm)
         text = "no_contact" if last is not None else "no_contact_none"
         return [self.item(case, "no_contact", due, text, ref=ref, days=days,
-                          phase=self.words[case.phase], rhythm=rhythm)]
+                          phase=self.label("phase", case.phase), rhythm=rhythm)]
 
     def caseload(self, open_cases: list[CaseFacts]) -> list[DueItem]:
         per_fte = self.config.team.caseload_per_fte
@@ -329,7 +334,8 @@ class _Engine:
                 due=over_since,
                 days_left=(over_since - self.today).days,
                 message=self.texts["caseload"].format(
-                    n=len(days), cap=f"{cap:g}", per=f"{per_fte:g}", fte=f"{fte:g}",
+                    n=len(days), cap=self.number(cap), per=self.number(per_fte),
+                    fte=self.number(fte),
                     due=over_since),
             ))
         return items

@@ -27,6 +27,10 @@ class _Model(BaseModel):
 class TeamSettings(_Model):
     name: str = "CTI-team"
     language: Literal["da", "en"] = "da"
+    date_format: Literal["iso", "danish"] = Field(
+        default="iso",
+        description="How dates are shown on screens: `iso` (2026-01-05) or `danish` "
+        "(5. jan. 2026). JSON, CSV, mail dates and the case files stay ISO.")
     caseload_per_fte: Annotated[float, Field(gt=0, le=50)] = 10
     course_months: Literal[6, 9] = 9
     show_initials_in_mail: bool = Field(

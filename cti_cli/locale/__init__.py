@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 LANGUAGES = ("da", "en")
+DATE_FORMATS = ("iso", "danish")
 DEFAULT_LANGUAGE = "en"
 DOMAIN = "cti"
 LOCALE_DIR = Path(__file__).resolve().parent
@@ -56,6 +57,17 @@ def set_language(lang: str) -> None:
         _state["lang"] = lang
 
 
+def set_date_format(fmt: str) -> None:
+    """How later `show_date` calls write a date: `iso` (2026-01-05) or `danish` (5. jan. 2026);
+    the team's `[team] date_format`, set when the folder opens."""
+    _state["date_format"] = fmt if fmt in DATE_FORMATS else "iso"
+
+
+def date_format() -> str:
+    """The date style of this run (`iso` until a team folder says otherwise)."""
+    return str(_state.get("date_format", "iso"))
+
+
 def language() -> str:
     """The language texts are translated into now (`da` or `en`)."""
     return str(_state["lang"])
@@ -79,6 +91,18 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction only; translate it where it is shown, with `_(value)`."""
     return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark a message with a context for extraction only; translate it with `pgettext`."""
+    return message
+
+
+def pgettext_in(lang: str, context: str, message: str) -> str:
+    """`pgettext` in a given language, whatever the current one (to accept input typed in
+    either language)."""
+    return str(_translations(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+               .pgettext(context, message))
 
 
 class LazyText:

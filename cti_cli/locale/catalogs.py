@@ -29,6 +29,7 @@ KEYWORDS: dict[str, Any] = {
     "_": None,
     "_l": None,
     "N_": None,
+    "NP_": ((1, "c"), 2),
     "help_text": (1,),
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from email.message import EmailMessage
@@ -12,6 +12,7 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from typing import Final, Literal
 
 from cti_cli.core.dueitem import NO_CASE, DueItem
+from cti_cli.core.labels import title
 from cti_cli.core.safetext import printable
 from cti_cli.locale import _, language, ngettext, pgettext, set_language
 from cti_cli.mail.errors import PrivacyError
@@ -21,32 +22,9 @@ Lang = Literal["da", "en"]
 # any dash, a slash or a space between the halves, as core.privacy reads CPR numbers
 CPR_LIKE: Final = re.compile(r"\b\d{6}[-\u2010-\u2014\u2212/ \u00a0\u2009\u202f]?\d{4}\b")
 
-KIND_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
-    "da": {
-        "phase_end": "Fase slutter",
-        "documentation": "Dokumentation",
-        "handover_meeting": "Overdragelsesmøde",
-        "checklist": "Tjekliste",
-        "appointment": "Aftale",
-        "no_contact": "Ingen kontakt",
-        "contact_period": "Lang kontaktskabelse",
-        "caseload": "Sagsstamme",
-    },
-    "en": {
-        "phase_end": "Phase ends",
-        "documentation": "Documentation",
-        "handover_meeting": "Handover meeting",
-        "checklist": "Checklist",
-        "appointment": "Appointment",
-        "no_contact": "No contact",
-        "contact_period": "Long contact period",
-        "caseload": "Caseload",
-    },
-}
-
 def kind_words(kind: str, lang: Lang) -> str:
-    """A kind in human words; an unknown kind is shown as it is rather than dropped."""
-    return KIND_WORDS[lang].get(kind, kind)
+    """A kind in human words (core.labels); an unknown kind is shown rather than dropped."""
+    return title("due_kind", kind, lang)
 
 
 @contextmanager

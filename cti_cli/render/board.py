@@ -8,10 +8,12 @@ columns rather than cut a case id or a date (`render/layout.py`).
 from __future__ import annotations
 
 from datetime import date
-from typing import Final
 
 from cti_cli.core.board import Board, BoardRow, WorkerLoad
+from cti_cli.core.formats import show_date, show_number
+from cti_cli.core.labels import label
 from cti_cli.core.safetext import shown
+from cti_cli.locale import _, ngettext
 
 # a board of hundreds of courses (a region's folder) is printed as plain columns, without
 # rich: its layout costs about a millisecond a cell row
@@ -25,49 +27,18 @@ _DROP = {"checklist": 7, "week": 6, "group": 5, "contact": 4, "initials": 3}
 # free text that may wrap at its words; the deadline's date stays whole above its kind
 _WRAP = {"group": 6, "next": 10}
 
-_WORDS: Final[dict[str, dict[str, str]]] = {
-    "da": {
-        "title": "Tavle for {team}, {today}: {n} åbne forløb",
-        "case": "sag", "initials": "init.", "group": "målgruppe", "phase": "fase",
-        "week": "uge", "plan": "plan", "next": "næste frist", "contact": "kontakt",
-        "checklist": "tjekliste",
-        "late": "{d} d bagud", "early": "{d} d foran", "on_plan": "i plan",
-        "load": "{n} åbne sager af {cap} ({per} pr. årsværk × {fte} årsværk)",
-        "over": " – OVER NORMEN", "none": "ingen åbne sager", "days": "{d} d",
-        "contact_p": "kontakt", "phase1": "fase 1", "phase2": "fase 2", "phase3": "fase 3",
-    },
-    "en": {
-        "title": "Board of {team}, {today}: {n} open course(s)",
-        "case": "case", "initials": "init.", "group": "group", "phase": "phase",
-        "week": "week", "plan": "plan", "next": "next deadline", "contact": "contact",
-        "checklist": "checklist",
-        "late": "{d} d late", "early": "{d} d early", "on_plan": "on plan",
-        "load": "{n} open cases of {cap} ({per} per FTE × {fte} FTE)",
-        "over": " – OVER THE NORM", "none": "no open cases", "days": "{d} d",
-        "contact_p": "contact", "phase1": "phase 1", "phase2": "phase 2", "phase3": "phase 3",
-    },
-}
+def _headers() -> dict[str, str]:
+    return {"case": _("case"), "initials": _("init."), "group": _("group"),
+            "phase": _("phase"), "week": _("week"), "plan": _("plan"),
+            "next": _("next deadline"), "contact": _("contact"), "checklist": _("checklist")}
 
 
-_KINDS: Final[dict[str, dict[str, str]]] = {
-    "da": {"phase_end": "faseslut", "documentation": "dokum.", "handover_meeting": "overdrag.",
-           "checklist": "tjekliste", "appointment": "aftale", "contact_period": "kontaktper."},
-    "en": {"phase_end": "phase end", "documentation": "docs", "handover_meeting": "handover",
-           "checklist": "checklist", "appointment": "appointm.", "contact_period": "contact"},
-}
-
-
-def _number(value: float, lang: str) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "da" else text
-
-
-def _plan(row: BoardRow, w: dict[str, str]) -> str:
+def _plan(row: BoardRow) -> str:
     if row.deviation_days > 0:
-        return w["late"].format(d=row.deviation_days)
+        return _("{d} d late").format(d=row.deviation_days)
     if row.deviation_days < 0:
-        return w["early"].format(d=-row.deviation_days)
-    return w["on_plan"]
+        return _("{d} d early").format(d=-row.deviation_days)
+    return _("on plan")
 
 
 def _style(row: BoardRow, today: date) -> str:
@@ -77,30 +48,34 @@ def _style(row: BoardRow, today: date) -> str:
     return ""
 
 
-def load_line(load: WorkerLoad, per_fte: float, lang: str) -> str:
-    w = _WORDS[lang]
-    text = w["load"].format(n=load.open_cases, cap=_number(load.capacity, lang),
-                            per=_number(per_fte, lang), fte=_number(load.fte, lang))
-    return text + (w["over"] if load.over else "")
+def load_line(load: WorkerLoad, per_fte: float) -> str:
+    """The caseload line under a worker's name, in the run's language."""
+    text = ngettext("{n} open case of {cap} ({per} per FTE × {fte} FTE)",
+                    "{n} open cases of {cap} ({per} per FTE × {fte} FTE)",
+                    load.open_cases).format(n=load.open_cases, cap=show_number(load.capacity),
+                                            per=show_number(per_fte),
+                                            fte=show_number(load.fte))
+    return text + (_(" – OVER THE NORM") if load.over else "")
 
 
-def _cells(row: BoardRow, w: dict[str, str], lang: str) -> tuple[str, ...]:
+def _cells(row: BoardRow) -> tuple[str, ...]:
     week = f"{row.week}/{row.planned_weeks}" if row.planned_weeks else str(row.week)
-    kind = _KINDS[lang].get(row.next_kind or "", row.next_kind or "")
-    nxt = f"{row.next_due} {kind}" if row.next_due else ""
-    contact = (w["days"].format(d=row.days_since_contact)
+    kind = label("due_kind", row.next_kind) if row.next_kind else ""
+    nxt = f"{show_date(row.next_due)} {kind}" if row.next_due else ""
+    contact = (_("{d} d").format(d=row.days_since_contact)
                if row.days_since_contact is not None else "–")
     ticks = f"{row.checklist_done}/{row.checklist_total}" if row.checklist_total else ""
-    phase = w["contact_p"] if row.phase == "contact" else w.get(row.phase, row.phase)
-    return (row.case, row.initials, row.target_group, phase, week, _plan(row, w), nxt,
-            contact, ticks)
+    return (row.case, row.initials, label("target_group", row.target_group),
+            label("phase", row.phase), week, _plan(row), nxt, contact, ticks)
 
 
-def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
+def print_board(board: Board, *, team: str, per_fte: float) -> None:
     """Print the board grouped by worker; rich drops colour under NO_COLOR or when piped."""
-    lang = lang if lang in _WORDS else "en"
-    w = _WORDS[lang]
-    heading = w["title"].format(team=team, today=board.today, n=len(board.rows))
+    w = _headers()
+    n = len(board.rows)
+    heading = ngettext("Board of {team}, {today}: {n} open course",
+                       "Board of {team}, {today}: {n} open courses", n).format(
+        team=team, today=show_date(board.today), n=n)
     blocks = []
     for load in board.workers:
         title = f"{load.worker} ({load.name})" if load.name != load.worker else load.worker
@@ -110,14 +85,14 @@ def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
     columns = [layout.Col(w[key], drop=_DROP.get(key, 0), wrap=key in _WRAP,
                           min_width=_WRAP.get(key), justify="right" if key in _RIGHT else "left")
                for key in _COLUMNS]
-    cells = {id(row): tuple(map(shown, _cells(row, w, lang))) for row in board.rows}
+    cells = {id(row): tuple(map(shown, _cells(row))) for row in board.rows}
     if len(board.rows) > PLAIN_ROWS:
         from cti_cli.render import plain
 
         keep, _caps = layout.fit(columns, cells.values(), layout.width(), plain=True)
         lines = [heading]
         for load, title, rows in blocks:
-            lines += ["", title, load_line(load, per_fte, lang)]
+            lines += ["", title, load_line(load, per_fte)]
             if rows:
                 lines += layout.plain_lines(None, columns, keep, [cells[id(r)] for r in rows])
         plain.write(lines + layout.note_lines(columns, keep))
@@ -133,7 +108,7 @@ def print_board(board: Board, *, team: str, per_fte: float, lang: str) -> None:
     for load, title, rows in blocks:
         console.print()
         console.print(Text(shown(title), style="bold"))
-        console.print(Text(load_line(load, per_fte, lang), style="red" if load.over else ""))
+        console.print(Text(load_line(load, per_fte), style="red" if load.over else ""))
         if not rows:
             continue
         table = layout.make_table(columns, keep, caps)

@@ -6,28 +6,24 @@ with a bar that is as high as the value is far up its scale.
 
 from __future__ import annotations
 
+from cti_cli.core.formats import show_date
 from cti_cli.core.forms import Progress, Series
+from cti_cli.core.labels import label
+from cti_cli.locale import _
 
 _BARS = " ▁▂▃▄▅▆▇█"
 
-POINT_LABELS: dict[str, dict[str, str]] = {
-    "da": {"start": "start", "month3": "3 mdr.", "month6": "6 mdr.", "closure": "afslutning"},
-    "en": {"start": "start", "month3": "3 months", "month6": "6 months", "closure": "closure"},
-}
-WORDS: dict[str, dict[str, str]] = {
-    "da": {"title": "{case} · {initials} · udvikling ved dokumentationspunkterne",
-           "domains": "Livsområder (1-5)", "goals": "Mål (0-10)", "none":
-           "{case}: ingen dokumentationspunkter med skema endnu",
-           "hint": "udfyld skemaet med `cti document {case} start`",
-           "point": "dokumentationspunkt", "rating": "vurdering (1-5)",
-           "progress": "fremskridt (0-10)"},
-    "en": {"title": "{case} · {initials} · development at the documentation points",
-           "domains": "Life domains (1-5)", "goals": "Goals (0-10)", "none":
-           "{case}: no documentation point with a form yet",
-           "hint": "fill in the form with `cti document {case} start`",
-           "point": "documentation point", "rating": "rating (1-5)",
-           "progress": "progress (0-10)"},
-}
+def words() -> dict[str, str]:
+    """The chart's words in the run's language (the picture uses them too)."""
+    return {"title": _("{case} · {initials} · development at the documentation points"),
+            "domains": _("Life domains (1-5)"), "goals": _("Goals (0-10)"),
+            "point": _("documentation point"), "rating": _("rating (1-5)"),
+            "progress": _("progress (0-10)")}
+
+
+def point_label(point: str) -> str:
+    """A documentation point as a column or axis heading."""
+    return label("documentation_point", point)
 
 
 def _cell(series: Series, value: int | None, width: int) -> str:
@@ -38,17 +34,17 @@ def _cell(series: Series, value: int | None, width: int) -> str:
     return f"{value:>2} {bar}".ljust(width)
 
 
-def chart_lines(progress: Progress, lang: str) -> list[str]:
+def chart_lines(progress: Progress) -> list[str]:
     """The chart as lines of at most 80 columns."""
-    words, labels = WORDS[lang], POINT_LABELS[lang]
-    heads = [labels[p] for p in progress.points]
+    w = words()
+    heads = [point_label(p) for p in progress.points]
     width = max([10, *map(len, heads)]) + 2
-    label_w = min(28, max([len(words["domains"]), *(len(s.label) for s in progress.series)]))
-    lines = [words["title"].format(case=progress.case_id, initials=progress.initials)]
+    label_w = min(28, max([len(w["domains"]), *(len(s.label) for s in progress.series)]))
+    lines = [w["title"].format(case=progress.case_id, initials=progress.initials)]
     lines.append(" " * (label_w + 2) + "".join(h.ljust(width) for h in heads).rstrip())
-    lines.append(" " * (label_w + 2) + "".join(str(d).ljust(width)
+    lines.append(" " * (label_w + 2) + "".join(show_date(d).ljust(width)
                                                for d in progress.dates).rstrip())
-    for kind, head in (("domain", words["domains"]), ("goal", words["goals"])):
+    for kind, head in (("domain", w["domains"]), ("goal", w["goals"])):
         rows = [s for s in progress.series if s.kind == kind]
         if not rows:
             continue

@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from cti_cli.core.dueitem import DueItem
+from cti_cli.core.formats import show_date
+from cti_cli.core.labels import label
 from cti_cli.core.safetext import shown
 from cti_cli.locale import _, ngettext, pgettext
 
@@ -19,6 +21,11 @@ COLUMNS = ("case", "initials", "kind", "due", "when", "message")
 PLAIN_ITEMS = 100
 # on a narrow screen these columns are left out, highest number first; the message wraps
 _DROP = {"initials": 3, "kind": 2, "when": 1}
+
+
+def _cells(item: DueItem) -> tuple[str, ...]:
+    return (item.case, item.initials, label("due_kind", item.kind), show_date(item.due),
+            _when(item.days_left), item.message)
 
 
 def _when(days_left: int) -> str:
@@ -51,7 +58,7 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
     """Print `items` (already sorted most urgent first) grouped by worker."""
     heading = ngettext("Due by {last_day} (as of {today}): {n} item",
                        "Due by {last_day} (as of {today}): {n} items", len(items)).format(
-        last_day=last_day, today=today, n=len(items))
+        last_day=show_date(last_day), today=show_date(today), n=len(items))
     groups: dict[str, list[DueItem]] = {}
     for item in items:  # dicts keep insertion order: a worker's first item is their most urgent
         groups.setdefault(item.worker, []).append(item)
@@ -64,9 +71,7 @@ def print_due(items: Sequence[DueItem], today: date, last_day: date,
     # the message keeps room for a few words a line (and a date whole) before anything else
     columns = [layout.Col(h, drop=_DROP.get(c, 0), wrap=c == "message", min_width=24)
                for c, h in zip(COLUMNS, _headers(), strict=True)]
-    cells = {id(item): tuple(map(shown, (item.case, item.initials, item.kind,
-                                         item.due.isoformat(), _when(item.days_left),
-                                         item.message))) for item in items}
+    cells = {id(item): tuple(map(shown, _cells(item))) for item in items}
     if len(items) > PLAIN_ITEMS:  # no rich at all: neither its import nor its layout
         from cti_cli.render import plain
 

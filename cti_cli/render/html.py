@@ -22,6 +22,8 @@ from jinja2 import Environment, StrictUndefined
 from cti_cli.core.agenda import kind_word
 from cti_cli.core.bars import Axis, CourseBars
 from cti_cli.core.board import Board, BoardRow
+from cti_cli.core.formats import show_number
+from cti_cli.core.labels import label
 from cti_cli.locale import _, ngettext
 
 # Contact within this many days counts as recent on the board (the issue's "last 14 days").
@@ -37,8 +39,7 @@ def _words() -> dict[str, str]:
         "late": _("{d} d late"), "early": _("{d} d early"), "on_plan": _("on plan"),
         "over": _("over the norm"), "none": _("no open cases"),
         "ago": _("{d} d ago"), "no_contact": _("no contact"), "today": _("today"),
-        "contact_p": _("contact"), "phase1": _("phase 1"), "phase2": _("phase 2"),
-        "phase3": _("phase 3"), "planned": _("planned"), "gate": _("phase changed"),
+        "planned": _("planned"), "gate": _("phase changed"),
         "deadline": _("next deadline"), "recent": _("contact within {d} days"),
         "stale": _("no contact for over {d} days"),
         "privacy": _("Case id and initials only; no names or notes."),
@@ -60,12 +61,12 @@ class _Bar:
 
 
 def _number(value: float, lang: str) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "da" else text
+    """`lang` is the run's language already; one helper (core.formats) writes numbers."""
+    return show_number(value)
 
 
 def _phase_word(phase: str, w: Mapping[str, str]) -> str:
-    return w.get("contact_p" if phase == "contact" else phase, phase)
+    return label("phase", phase)
 
 
 def _bars(spans: Any, axis: Axis, w: Mapping[str, str]) -> list[_Bar]:
@@ -92,7 +93,7 @@ def _row(row: BoardRow, bars: CourseBars | None, axis: Axis, today: date,
     return {
         "case": row.case,
         "initials": row.initials,
-        "group": row.target_group,
+        "group": label("target_group", row.target_group),
         "phase": _phase_word(row.phase, w),
         "week": f"{row.week}/{row.planned_weeks}" if row.planned_weeks else str(row.week),
         "status": status,
@@ -152,6 +153,5 @@ def render_board_html(board: Board, bars: Mapping[str, CourseBars], axis: Axis, 
         open_text=ngettext("{n} open course", "{n} open courses", len(board.rows)).format(
             n=len(board.rows)), groups=groups, months=months,
         today_left=axis.percent(board.today), recent_days=RECENT_CONTACT_DAYS,
-        phases=[("contact", _phase_word("contact", w)), ("phase1", w["phase1"]),
-                ("phase2", w["phase2"]), ("phase3", w["phase3"])],
+        phases=[(p, _phase_word(p, w)) for p in ("contact", "phase1", "phase2", "phase3")],
     )

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cti_cli.core.formats import show_date
 from cti_cli.core.forms import Progress
-from cti_cli.render.development import POINT_LABELS, WORDS
+from cti_cli.render.development import point_label
+from cti_cli.render.development import words as chart_words
 
 
 def _pyplot() -> Any:
@@ -33,14 +35,15 @@ def _metadata(fmt: str) -> dict[str, Any]:
     return {"Software": None}
 
 
-def progress_picture(progress: Progress, lang: str, path: Path, fmt: str) -> None:
+def progress_picture(progress: Progress, path: Path, fmt: str) -> None:
     """Each domain's rating and each goal's progress per documentation point."""
     plt = _pyplot()
-    words, labels = WORDS[lang], POINT_LABELS[lang]
+    words = chart_words()
     kinds = [k for k in ("domain", "goal") if any(s.kind == k for s in progress.series)]
     fig, axes = plt.subplots(len(kinds), 1, figsize=(8, 3.6 * len(kinds)), squeeze=False)
     xs = list(range(len(progress.points)))
-    ticks = [f"{labels[p]}\n{d}" for p, d in zip(progress.points, progress.dates, strict=True)]
+    ticks = [f"{point_label(p)}\n{show_date(d)}"
+             for p, d in zip(progress.points, progress.dates, strict=True)]
     for ax, kind in zip(axes[:, 0], kinds, strict=True):
         rows = [s for s in progress.series if s.kind == kind]
         for s in rows:

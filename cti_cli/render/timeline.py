@@ -13,8 +13,11 @@ from datetime import date, timedelta
 
 from rich.text import Text
 
+from cti_cli.core.formats import show_date, show_number
+from cti_cli.core.labels import label, title
 from cti_cli.core.safetext import shown
 from cti_cli.core.timeline import Bar, Deadline, Timeline
+from cti_cli.locale import N_, _, ngettext, pgettext
 from cti_cli.render import terminal as render
 
 WIDTH = 80
@@ -24,36 +27,24 @@ CHART = WIDTH - LABEL - 1
 _STYLE = {"contact": "cyan", "phase1": "green", "phase2": "yellow", "phase3": "magenta"}
 _SPARK = " ▁▂▃▄▅▆▇█"
 
-_MONTHS = {
-    "da": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-}
-_WORDS: dict[str, dict[str, str]] = {
-    "da": {"contact": "Kontakt", "phase1": "Fase 1", "phase2": "Fase 2", "phase3": "Fase 3",
-           "closed": "Afsluttet", "plan": "plan", "actual": "faktisk", "today": "i dag",
-           "since": "siden", "contacts": "kontakter", "min_week": "min/uge",
-           "intensity": "Kontakt pr. fase", "weeks": "uger", "minutes": "minutter",
-           "share": "forhold", "method": "metoden", "checklists": "Tjeklister",
-           "missing": "mangler", "deadlines": "Næste frister", "in": "om {n} dage",
-           "ago": "{n} dage over", "tentative": "planen antager fase 1 fra {d}",
-           "earliest_phase1": "fase 1 kan tidligst starte", "handover_by":
-           "overdragelsesmøder senest", "end": "planlagt afslutning",
-           "phase2_due": "fase 2 planlagt", "phase3_due": "fase 3 planlagt",
-           "doc": "dokumentation {p}", "appointment": "aftale", "transition": "overgang",
-           "none": "ingen", "unknown": "?"},
-    "en": {"contact": "Contact", "phase1": "Phase 1", "phase2": "Phase 2", "phase3": "Phase 3",
-           "closed": "Closed", "plan": "plan", "actual": "actual", "today": "today",
-           "since": "since", "contacts": "contacts", "min_week": "min/week",
-           "intensity": "Contact per phase", "weeks": "weeks", "minutes": "minutes",
-           "share": "ratio", "method": "method", "checklists": "Checklists",
-           "missing": "missing", "deadlines": "Next deadlines", "in": "in {n} days",
-           "ago": "{n} days over", "tentative": "the plan assumes phase 1 from {d}",
-           "earliest_phase1": "phase 1 can start from", "handover_by":
-           "handover meetings by", "end": "planned end", "phase2_due": "phase 2 planned",
-           "phase3_due": "phase 3 planned", "doc": "documentation {p}",
-           "appointment": "appointment", "transition": "transition", "none": "none",
-           "unknown": "?"},
-}
+_MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"),
+           N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
+
+
+def _words() -> dict[str, str]:
+    """The timeline's words in the run's language; row names are short to fit the margin."""
+    return {"contact": pgettext("timeline row", "Contact"), "phase1": title("phase", "phase1"),
+            "phase2": title("phase", "phase2"), "phase3": title("phase", "phase3"),
+            "closed": title("phase", "closed"), "plan": _("plan"), "actual": _("actual"),
+            "today": _("today"), "since": _("since"), "contacts": _("contacts"),
+            "min_week": _("min/week"), "intensity": _("Contact per phase"),
+            "weeks": _("weeks"), "minutes": _("minutes"), "share": _("ratio"),
+            "method": _("method"), "checklists": _("Checklists"), "missing": _("missing"),
+            "deadlines": _("Next deadlines"), "transition": _("transition"), "unknown": "?"}
+
+
+def _head_phase(phase: str) -> str:
+    return title("phase", phase)
 
 
 class Calendar:
@@ -93,7 +84,7 @@ def _row(label: str, sub: str, cells: dict[int, str], cal: Calendar, style: str,
     return text
 
 
-def _ruler(cal: Calendar, lang: str) -> Text:
+def _ruler(cal: Calendar) -> Text:
     """Month names where each month begins; the years sit in the label column."""
     cells = [" "] * cal.width
     free_from = 0
@@ -103,7 +94,7 @@ def _ruler(cal: Calendar, lang: str) -> Text:
         if start.day != 1:
             first_of = date(start.year + start.month // 12, start.month % 12 + 1, 1)
         if first_of < end and c >= free_from and c + 3 <= cal.width:
-            for i, ch in enumerate(_MONTHS[lang][first_of.month - 1]):
+            for i, ch in enumerate(_(_MONTHS[first_of.month - 1])[:3]):
                 cells[c + i] = ch
             free_from = c + 4
     last = cal.col_start(cal.width) - timedelta(1)
@@ -117,18 +108,20 @@ def _spark(values: Sequence[int], top: int) -> str:
     return "".join(_SPARK[0 if v <= 0 else max(1, round(v / top * 8))] for v in values)
 
 
-def lines(tl: Timeline, lang: str = "da") -> list[Text]:
-    """The timeline as lines of at most 80 characters (styles ignored when plain)."""
-    w = _WORDS["da" if lang == "da" else "en"]
+def lines(tl: Timeline) -> list[Text]:
+    """The timeline in the run's language, as lines of at most 80 characters (styles
+    ignored when plain)."""
+    w = _words()
     out: list[Text] = []
-    head = (f"{tl.case_id} · {w[tl.phase]} {w['since']} {tl.phase_since} · "
-            f"{w['today']} {tl.today}")
+    head = (f"{tl.case_id} · {_head_phase(tl.phase)} {w['since']} {show_date(tl.phase_since)}"
+            f" · {w['today']} {show_date(tl.today)}")
     out.append(Text(head[:WIDTH], style="bold", no_wrap=True))
     if tl.tentative and tl.planned:
-        out.append(Text(w["tentative"].format(d=tl.planned[0].start), style="dim italic"))
+        out.append(Text(_("the plan assumes phase 1 from {d}").format(
+            d=show_date(tl.planned[0].start)), style="dim italic"))
     cal = Calendar(tl.first, tl.last)
     today_col = cal.col(tl.today)
-    out.append(_ruler(cal, lang))
+    out.append(_ruler(cal))
     planned = {b.phase: b for b in tl.planned}
     actual = {b.phase: b for b in tl.actual}
     for phase in ("contact", "phase1", "phase2", "phase3"):
@@ -144,9 +137,9 @@ def lines(tl: Timeline, lang: str = "da") -> list[Text]:
             if bar and bar.running:
                 cells[max(cells)] = "▶"
             out.append(_row(label, w["actual"], cells, cal, style, today_col))
-    out.append(_pointer(today_col, "▲", f"{w['today']} {tl.today}", "bold red"))
-    out.append(_pointer(cal.col(tl.transition), "↑", f"{w['transition']} {tl.transition}",
-                        "dim"))
+    out.append(_pointer(today_col, "▲", f"{w['today']} {show_date(tl.today)}", "bold red"))
+    out.append(_pointer(cal.col(tl.transition), "↑",
+                        f"{w['transition']} {show_date(tl.transition)}", "dim"))
     out.extend(_contact_rows(tl, cal, w))
     out.append(Text(""))
     out.extend(_intensity_table(tl, w))
@@ -188,10 +181,10 @@ def _intensity_table(tl: Timeline, w: dict[str, str]) -> list[Text]:
     rows = [i for i in tl.intensity if i.phase != "contact"]
     base = next((i.per_week / i.weight for i in rows if i.weight and i.per_week), None)
     for i in tl.intensity:
-        share = (f"{i.per_week / base:.1f}" if base and i.phase != "contact"
+        share = (_one_place(i.per_week / base) if base and i.phase != "contact"
                  and i.minutes_known else "")
         per_week = f"{i.per_week:.0f}" if i.minutes_known else w["unknown"]
-        row = (f"  {w[i.phase]:<10}{i.days / 7:>7.1f}{i.contacts:>11}{i.minutes:>10}"
+        row = (f"  {w[i.phase]:<10}{_one_place(i.days / 7):>7}{i.contacts:>11}{i.minutes:>10}"
                f"{per_week:>10}{share:>9}{i.weight or '':>9}")
         out.append(Text(row.rstrip(), no_wrap=True))
     return out
@@ -202,10 +195,11 @@ def _gate_lines(tl: Timeline, w: dict[str, str]) -> list[Text]:
     for g in tl.gates:
         complete = g.done == g.total
         mark = "✓" if complete else "▶" if g.current else " "
-        line = Text(f"  {mark} {g.gate:<8} {g.done}/{g.total}", no_wrap=True,
+        line = Text(f"  {mark} {label('checklist', g.gate):<15} {g.done}/{g.total}", no_wrap=True,
                     style="green" if complete else "bold" if g.current else "dim")
         if g.missing and (g.current or g.passed):
-            rest = f"  {w['missing']}: " + ", ".join(g.missing)
+            rest = f"  {w['missing']}: " + ", ".join(label("checklist_item", m)
+                                                     for m in g.missing)
             if len(line) + len(rest) > WIDTH:
                 rest = rest[: WIDTH - len(line) - 1] + "…"
             line.append(rest, style="yellow" if g.current else "red")
@@ -213,27 +207,38 @@ def _gate_lines(tl: Timeline, w: dict[str, str]) -> list[Text]:
     return out
 
 
-def deadline_text(d: Deadline, lang: str) -> str:
+def _one_place(value: float) -> str:
+    """A ratio or a count of weeks with one decimal, with the language's decimal mark."""
+    return show_number(value, 1, fixed=True)
+
+
+def _deadline_what(kind: str) -> str:
+    if kind.startswith("doc:"):
+        return _("documentation {p}").format(p=label("documentation_point", kind[4:]))
+    return {"phase2": _("phase 2 planned"), "phase3": _("phase 3 planned"),
+            "earliest_phase1": _("phase 1 can start from"),
+            "handover_by": _("handover meetings by"), "end": _("planned end"),
+            "appointment": _("appointment")}.get(kind, kind.replace("_", " "))
+
+
+def deadline_text(d: Deadline) -> str:
     """One deadline as `  DAY  when  what`, as the timeline and `cti show` print it."""
-    w = _WORDS[lang]
-    if d.kind.startswith("doc:"):
-        what = w["doc"].format(p=d.kind[4:])
-    elif d.kind in ("phase2", "phase3"):
-        what = w[f"{d.kind}_due"]
-    else:
-        what = w[d.kind]
+    what = _deadline_what(d.kind)
     if d.detail:
         what += f" ({d.detail})"
-    when = (w["ago"].format(n=-d.days) if d.overdue
-            else w["today"] if d.days == 0 else w["in"].format(n=d.days))
-    return f"  {d.day}  {when:<14} {what}"
+    if d.overdue:
+        when = ngettext("{n} day over", "{n} days over", -d.days).format(n=-d.days)
+    elif d.days == 0:
+        when = _("today")
+    else:
+        when = ngettext("in {n} day", "in {n} days", d.days).format(n=d.days)
+    return f"  {show_date(d.day)}  {when:<14} {what}"
 
 
 def _deadline_lines(tl: Timeline, w: dict[str, str]) -> list[Text]:
     out = [Text(w["deadlines"], style="bold")]
-    lang = "da" if w is _WORDS["da"] else "en"
     for d in tl.deadlines[:8]:
-        text = deadline_text(d, lang)
+        text = deadline_text(d)
         out.append(Text(text[:WIDTH], no_wrap=True, style="red" if d.overdue else ""))
     return out
 
@@ -251,9 +256,9 @@ def _pointer(col: int, mark: str, label: str, style: str) -> Text:
     return text
 
 
-def print_timeline(tl: Timeline, lang: str = "da") -> None:
+def print_timeline(tl: Timeline) -> None:
     console = render.out()
-    for line in lines(tl, lang):
+    for line in lines(tl):
         if shown(line.plain) != line.plain:  # data from the file (rare): inert, unstyled
             line = Text(shown(line.plain), no_wrap=True)
         console.print(line, overflow="crop", no_wrap=True, crop=True)

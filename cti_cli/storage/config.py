@@ -127,6 +127,7 @@ TEMPLATE = """\
 [team]
 name = "{name}"
 language = "da"            # "da" or "en": texts in reports and mail
+date_format = "iso"        # dates on screens: "iso" (2026-01-05) or "danish" (5. jan. 2026)
 caseload_per_fte = 10      # citizens per full-time CTI worker (the manual: 10)
 course_months = 9          # 9 (the Danish manuals) or 6 (CACTI's short programme)
 show_initials_in_mail = false  # initials identify people in small municipalities

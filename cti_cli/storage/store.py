@@ -47,6 +47,7 @@ class TeamBasics(NamedTuple):
     language: Literal["da", "en"]
     commit: bool
     course_months: int
+    date_format: Literal["iso", "danish"] = "iso"
 
 
 @dataclass(frozen=True)
@@ -129,11 +130,14 @@ def _open(root: Path) -> Folder:
     if known is not None and known.get("language") in ("da", "en"):
         with suppress(KeyError, TypeError):
             return Folder(root, TeamBasics(known["language"], bool(known["commit"]),
-                                           int(known["course_months"])))
+                                           int(known["course_months"]),
+                                           "danish" if known.get("date_format") == "danish"
+                                           else "iso"))
     config = config_from_bytes(raw, path)
     cache.save_settings_proof(state, sha, config.team.model_dump())
     team = config.team
-    return Folder(root, TeamBasics(team.language, team.commit, team.course_months), [config])
+    return Folder(root, TeamBasics(team.language, team.commit, team.course_months,
+                                   team.date_format), [config])
 
 
 def ensure_state_dir(folder: Folder) -> Path:
