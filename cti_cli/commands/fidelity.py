@@ -6,6 +6,7 @@ records); the computing is `core/fidelity.py`.
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,10 +14,10 @@ from pathlib import Path
 from cti_cli.commands.context import Ctx, parse_date, progress_bar
 from cti_cli.commands.progress import picture_target
 from cti_cli.core.errors import CtiError, UsageError
-from cti_cli.core.formats import show_date
+from cti_cli.core.formats import show_date, show_number
 from cti_cli.core.model import Case
 from cti_cli.core.safetext import json_text, shown
-from cti_cli.locale import _, ngettext
+from cti_cli.locale import N_, _, ngettext
 
 
 def load_cases(ctx: Ctx, command: str) -> list[Case]:
@@ -62,10 +63,37 @@ def _show(value: object) -> str:
     if value is None:
         return "–"
     if isinstance(value, list):
-        return "/".join(str(v) for v in value) or "–"
+        return "/".join(_show(v) for v in value) or "–"
     if isinstance(value, float):
-        return f"{value:g}"
+        return show_number(value)
     return str(value)
+
+
+# the targets are written in core as compact English (the JSON keeps them as they are); a
+# human screen shows them in the team's language
+_TARGETS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?P<m>\d+)m ± (?P<d>\d+)d each"), N_("{m} mo. ± {d} d each")),
+    (re.compile(r"(?P<m>\d+)m ± (?P<d>\d+)d"), N_("{m} mo. ± {d} d")),
+    (re.compile(r"≤ (?P<n>[\d.]+)/FTE"), N_("≤ {n} per FTE")),
+    (re.compile(r"≤ (?P<d>\d+)d \+ form"), N_("≤ {d} d + form")),
+    (re.compile(r"≤ end − (?P<m>\d+)m"), N_("≤ end − {m} mo.")),
+    (re.compile(r"yes"), N_("yes")),
+)
+
+
+def _target(target: str) -> str:
+    """A core target in the team's language (unknown forms are shown as they are)."""
+    for pattern, msgid in _TARGETS:
+        m = pattern.fullmatch(target)
+        if m:
+            return _(msgid).format(**m.groupdict())
+    return target
+
+
+def _page(page: str) -> str:
+    """The manual's page reference ("p.5-20") as the team's language writes it."""
+    return _("p.{pages}").format(pages=page.removeprefix("p.")) if page.startswith("p.") \
+        else page
 
 
 def fidelity(ctx: Ctx, ref: str | None, *, since: str | None, until: str | None,
@@ -133,27 +161,26 @@ def fidelity(ctx: Ctx, ref: str | None, *, since: str | None, until: str | None,
         case = result.cases[0]
         head = _("fidelity {since} – {until}").format(since=show_date(start),
                                                       until=show_date(end))
-        case_cols = (_("indicator"), _("value"), _("target"), _("met"), _("page"), _("what"))
+        case_cols = (_("indicator"), _("value"), _("target"), _("met"), _("page"))
         render.print_table(f"{case.case} · {head}", case_cols,
-                           [(v.id, _show(v.value), v.target, met(v.met), v.page,
-                             _label(method, v.id, lang)) for v in case.indicators])
+                           [(_label(method, v.id, lang), _show(v.value), _target(v.target),
+                             met(v.met), _page(v.page)) for v in case.indicators])
         return 0
     n = len(result.cases)
-    cols = (_("indicator"), _("team"), _("target"), _("met"), _("courses"), _("page"),
-            _("what"))
+    cols = (_("indicator"), _("team"), _("target"), _("met"), _("courses"), _("page"))
     title = ngettext("{team} · fidelity {since} – {until} ({n} course)",
                      "{team} · fidelity {since} – {until} ({n} courses)", n).format(
         team=config.team.name, since=show_date(start), until=show_date(end), n=n)
     render.print_table(title, cols,
-                       [(t.id, _show(t.value), t.target,
+                       [(_label(method, t.id, lang), _show(t.value), _target(t.target),
                          "–" if t.share_met is None else f"{t.share_met:.0%}", t.cases,
-                         next((v.page for v in result.cases[0].indicators if v.id == t.id), ""),
-                         _label(method, t.id, lang))
+                         _page(next((v.page for v in result.cases[0].indicators
+                                     if v.id == t.id), "")))
                         for t in result.team], justify_right=cols[3:5])
     render.line()
     render.line(_("Not met, per course"), style="bold")
     for c in result.cases:
-        missed = [v.id for v in c.indicators if v.met is False]
+        missed = [_label(method, v.id, lang) for v in c.indicators if v.met is False]
         render.line(f"{c.case} ({c.worker}): "
-                    + (", ".join(missed) or _("all met or not yet decided")))
+                    + ("; ".join(missed) or _("all met or not yet decided")))
     return 0
