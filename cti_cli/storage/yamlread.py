@@ -317,6 +317,41 @@ _HINTS = (
 )
 
 
+# libyaml's own words for the common syntax errors, so a Danish team reads them in Danish;
+# a problem not listed here is shown in libyaml's English
+_LIBYAML_WORDS = frozenset((
+    N_("mapping values are not allowed here"),
+    N_("mapping values are not allowed in this context"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
+    N_("did not find expected node content"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}'"),
+    N_("did not find expected '-' indicator"),
+    N_("found character that cannot start any token"),
+    N_("found unexpected end of stream"),
+    N_("found a tab character that violates indentation"),
+    N_("found unknown escape character"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a block collection"),
+    N_("while parsing a block node"),
+    N_("while parsing a flow node"),
+    N_("while parsing a flow sequence"),
+    N_("while parsing a flow mapping"),
+    N_("while scanning a simple key"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a plain scalar"),
+    N_("while scanning a block scalar"),
+    N_("while scanning an alias"),
+    N_("while scanning an anchor"),
+    N_("while scanning a tag"),
+))
+
+
+def _libyaml(words: str | None) -> str | None:
+    return _(words) if words in _LIBYAML_WORDS else words
+
+
 def _too_deep() -> str:
     return _("the data is nested more than {n} levels deep").format(n=MAX_DEPTH)
 
@@ -334,7 +369,8 @@ def _syntax_error(exc: yaml.YAMLError, text: str) -> ReadError:
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
         problem = _("control character {char} in the text").format(
             char=f"U+{exc.character:04X}")
-    # TRANSLATORS: {problem} and {context} are libyaml's own English words
+    problem, context = _libyaml(problem) or problem, _libyaml(context)
+    # TRANSLATORS: {problem} and {context} are libyaml's words (translated where listed)
     message = (_("YAML syntax error: {problem} ({context})").format(
         problem=problem, context=context) if context
         else _("YAML syntax error: {problem}").format(problem=problem))
