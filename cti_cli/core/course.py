@@ -11,72 +11,50 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from cti_cli.core.errors import RuleViolation, UsageError
 from cti_cli.core.method import ItemState, Method, gate_progress, missing_items
 from cti_cli.core.model import Case, Contact, Goal
 from cti_cli.core.schedule import earliest_d0, plan
-from cti_cli.locale import _
+from cti_cli.locale import N_, _, gettext_in
 
 Lang = Literal["da", "en"]
 
 #: The method's goal count for the long-term plan (p.14).
 MIN_GOALS, MAX_GOALS = 2, 3
 
-# Messages in both team languages; `{}` fields are filled by the caller.
-_MSG: dict[str, dict[Lang, str]] = {
-    "closed": {"da": "sag {case} er afsluttet ({day})",
-               "en": "case {case} is closed ({day})"},
-    "use_close": {"da": "fase 3 afsluttes med `cti close {case} --reason completed`",
-                  "en": "phase 3 ends with `cti close {case} --reason completed`"},
-    "refused": {"da": "{case} kan ikke gå videre til {target}:",
-                "en": "{case} cannot advance to {target}:"},
-    "too_early": {"da": "fase 1 må tidligst starte en måned før overgangen ({moved}): "
-                        "tidligst {earliest}",
-                  "en": "phase 1 may start at the earliest one month before the transition "
-                        "({moved}): earliest {earliest}"},
-    "goals": {"da": "den langsigtede plan skal have 2–3 mål, der er {n}",
-              "en": "the long-term plan needs 2–3 goals, it has {n}"},
-    "fourth_goal": {"da": "{case} har allerede {n} mål; metoden siger 2–3",
-                    "en": "{case} already has {n} goals; the method says 2–3"},
-    "second_anchor": {"da": "{case} har allerede en ankerperson ({name})",
-                      "en": "{case} already has an anchor person ({name})"},
-    "not_done": {"da": "afslutningens tjekliste er ikke færdig:",
-                 "en": "the closure checklist is not complete:"},
-    "no_anchor": {"da": "anchor: ingen ankerperson i netværket (`cti network add … --anchor`)",
-                  "en": "anchor: no anchor person in the network (`cti network add … --anchor`)"},
-    "complete_phase3": {"da": "et gennemført forløb afsluttes fra fase 3 (sagen er i {phase})",
-                        "en": "a completed course closes from phase 3 (the case is in {phase})"},
-    "before": {"da": "{day} er før den nuværende fase startede ({start})",
-               "en": "{day} is before the current phase started ({start})"},
-    "na_only": {"da": "{item} kan ikke markeres som ikke relevant: kun betingede punkter kan",
-                "en": "{item} cannot be marked not applicable: only conditional items can"},
-    "not_ticked": {"da": "{item} er ikke krydset af", "en": "{item} is not ticked"},
-    # hints: what to do next
-    "h_na_only": {"da": "kryds det af, når det er gjort, eller gå videre med --force --reason",
-                  "en": "tick it when it is done, or advance with --force --reason"},
-    "h_refused": {"da": "se `cti checklist {case}`; kryds af med `cti tick`, eller gå videre "
-                        "alligevel med `--force --reason …`",
-                  "en": "see `cti checklist {case}`; tick items with `cti tick`, or override "
-                        "with `--force --reason …`"},
-    "h_complete_phase3": {"da": "afslut før tid med --reason ended_early (eller en anden grund)",
-                          "en": "close early with --reason ended_early (or another reason)"},
-    "h_not_done": {"da": "kryds af med `cti tick`, eller afslut med en anden --reason",
-                   "en": "tick items with `cti tick`, or close with another --reason"},
-    "h_fourth_goal": {"da": "markér først et mål som dropped eller changed med `cti goal set "
-                            "{case} GOAL --status dropped`",
-                      "en": "mark a goal dropped or changed first with `cti goal set {case} "
-                            "GOAL --status dropped`"},
-    "h_second_anchor": {"da": "tilføj personen uden --anchor, og flyt ankeret med `cti network "
-                              "anchor {case} NAVN`",
-                        "en": "add the person without --anchor, then move the anchor with "
-                              "`cti network anchor {case} NAME`"},
+# Messages as English msgids, translated into the team's language through the catalogs;
+# `{}` fields are filled by the caller.
+_MSG: Final[dict[str, str]] = {
+    "closed": N_("case {case} is closed ({day})"),
+    "use_close": N_("phase 3 ends with `cti close {case} --reason completed`"),
+    "refused": N_("{case} cannot advance to {target}:"),
+    "too_early": N_("phase 1 may start at the earliest one month before the transition "
+                    "({moved}): earliest {earliest}"),
+    "goals": N_("the long-term plan needs 2–3 goals, it has {n}"),
+    "fourth_goal": N_("{case} already has {n} goals; the method says 2–3"),
+    "second_anchor": N_("{case} already has an anchor person ({name})"),
+    "not_done": N_("the closure checklist is not complete:"),
+    "no_anchor": N_("anchor: no anchor person in the network (`cti network add … --anchor`)"),
+    "complete_phase3": N_("a completed course closes from phase 3 (the case is in {phase})"),
+    "before": N_("{day} is before the current phase started ({start})"),
+    "na_only": N_("{item} cannot be marked not applicable: only conditional items can"),
+    "not_ticked": N_("{item} is not ticked"),
+    "h_na_only": N_("tick it when it is done, or advance with --force --reason"),
+    "h_refused": N_("see `cti checklist {case}`; tick items with `cti tick`, or override with "
+                    "`--force --reason …`"),
+    "h_complete_phase3": N_("close early with --reason ended_early (or another reason)"),
+    "h_not_done": N_("tick items with `cti tick`, or close with another --reason"),
+    "h_fourth_goal": N_("mark a goal dropped or changed first with `cti goal set {case} GOAL "
+                        "--status dropped`"),
+    "h_second_anchor": N_("add the person without --anchor, then move the anchor with `cti "
+                          "network anchor {case} NAME`"),
 }
 
 
 def msg(key: str, lang: Lang, **fields: object) -> str:
-    return _MSG[key][lang].format(**fields)
+    return gettext_in(lang, _MSG[key]).format(**fields)
 
 
 def _listing(states: list[ItemState], lang: Lang) -> list[str]:

@@ -58,6 +58,7 @@ from cti_cli.core.facts import CaseFacts, facts_of
 from cti_cli.core.formats import show_number
 from cti_cli.core.labels import Kind, label
 from cti_cli.core.schedule import Schedule, add_months, plan
+from cti_cli.locale import N_, gettext_in
 
 if TYPE_CHECKING:
     from cti_cli.core.method import Method
@@ -67,43 +68,23 @@ if TYPE_CHECKING:
 COURSE_PHASES: Final = ("phase1", "phase2", "phase3")
 
 # One line each, facts only: every placeholder is a date, a number, a phase or an id.
-_MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
-    "da": {
-        "phase_end": "{phase} slutter efter planen {due}; derefter {next}",
-        "course_end": "forløbet slutter efter planen {due} ({months} måneder efter start {d0})",
-        "documentation": "dokumentationspunkt '{point}' planlagt {due} er ikke registreret",
-        "handover_meeting": "intet overdragelsesmøde registreret; holdes senest {due} "
-                            "(planlagt slut {end} minus 1 måned)",
-        "checklist": "{n} åbne punkter på tjeklisten '{gate}' før {due}: {ids}",
-        "checklist_one": "1 åbent punkt på tjeklisten '{gate}' før {due}: {ids}",
-        "appointment": "aftale {due}{times}: påmind borgeren i dag, fx med en sms",
-        "appointments": "{n} aftaler {due}{times}: påmind borgeren i dag, fx med en sms",
-        "no_contact": "ingen kontakt registreret siden {ref} ({days} dage; rytmen i {phase} "
-                      "er {rhythm} dage)",
-        "no_contact_none": "ingen kontakt registreret siden {phase} startede {ref} ({days} "
-                           "dage; rytmen er {rhythm} dage)",
-        "contact_period": "i kontaktskabelse siden {start}; teamets grænse på {limit} dage "
-                          "udløber {due}",
-        "caseload": "{n} åbne sager, over {cap} ({per} pr. årsværk × {fte} årsværk) siden {due}",
-    },
-    "en": {
-        "phase_end": "{phase} planned to end {due}; next {next}",
-        "course_end": "course planned to end {due} ({months} months after start {d0})",
-        "documentation": "documentation point '{point}' planned {due} is not recorded",
-        "handover_meeting": "no handover meeting recorded; hold one by {due} (planned end "
-                            "{end} minus 1 month)",
-        "checklist": "{n} open items on the '{gate}' checklist before {due}: {ids}",
-        "checklist_one": "1 open item on the '{gate}' checklist before {due}: {ids}",
-        "appointment": "appointment {due}{times}: remind the citizen today, e.g. by SMS",
-        "appointments": "{n} appointments {due}{times}: remind the citizen today, e.g. by SMS",
-        "no_contact": "no contact logged since {ref} ({days} days; the {phase} rhythm is "
-                      "{rhythm} days)",
-        "no_contact_none": "no contact logged since {phase} started {ref} ({days} days; "
-                           "rhythm {rhythm} days)",
-        "contact_period": "in the contact period since {start}; the team's {limit}-day limit "
-                          "ends {due}",
-        "caseload": "{n} open cases, above {cap} ({per} per FTE × {fte} FTE) since {due}",
-    },
+_MESSAGES: Final[Mapping[str, str]] = {
+    "phase_end": N_("{phase} planned to end {due}; next {next}"),
+    "course_end": N_("course planned to end {due} ({months} months after start {d0})"),
+    "documentation": N_("documentation point '{point}' planned {due} is not recorded"),
+    "handover_meeting": N_("no handover meeting recorded; hold one by {due} (planned end "
+                           "{end} minus 1 month)"),
+    "checklist": N_("{n} open items on the '{gate}' checklist before {due}: {ids}"),
+    "checklist_one": N_("1 open item on the '{gate}' checklist before {due}: {ids}"),
+    "appointment": N_("appointment {due}{times}: remind the citizen today, e.g. by SMS"),
+    "appointments": N_("{n} appointments {due}{times}: remind the citizen today, e.g. by SMS"),
+    "no_contact": N_("no contact logged since {ref} ({days} days; the {phase} rhythm is "
+                     "{rhythm} days)"),
+    "no_contact_none": N_("no contact logged since {phase} started {ref} ({days} days; rhythm "
+                          "{rhythm} days)"),
+    "contact_period": N_("in the contact period since {start}; the team's {limit}-day limit "
+                         "ends {due}"),
+    "caseload": N_("{n} open cases, above {cap} ({per} per FTE × {fte} FTE) since {due}"),
 }
 
 
@@ -176,7 +157,6 @@ class _Engine:
         self.config = config
         self.method = method
         self.lang = config.team.language
-        self.texts = _MESSAGES[self.lang]
 
     def label(self, kind: Kind, value: str) -> str:
         """An id's label in the team's language (the messages' language)."""
@@ -198,7 +178,7 @@ class _Engine:
             kind=kind,
             due=due,
             days_left=(due - self.today).days,
-            message=self.texts[text].format(due=due, **facts),
+            message=gettext_in(self.lang, _MESSAGES[text]).format(due=due, **facts),
             subject=subject,
         )
 
@@ -333,7 +313,7 @@ class _Engine:
                 kind="caseload",
                 due=over_since,
                 days_left=(over_since - self.today).days,
-                message=self.texts["caseload"].format(
+                message=gettext_in(self.lang, _MESSAGES["caseload"]).format(
                     n=len(days), cap=self.number(cap), per=self.number(per_fte),
                     fte=self.number(fte),
                     due=over_since),

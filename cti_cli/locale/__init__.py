@@ -105,6 +105,12 @@ def pgettext_in(lang: str, context: str, message: str) -> str:
                .pgettext(context, message))
 
 
+def gettext_in(lang: str, message: str) -> str:
+    """`_` in a given language, whatever the current one: texts that go to a team whose
+    language is not this run's (reminders mailed by one cron job for several teams)."""
+    return str(_translations(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).gettext(message))
+
+
 class LazyText:
     """A text translated each time it is used as a string (see `_l`).
 
