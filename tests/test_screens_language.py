@@ -161,3 +161,20 @@ def test_short_help_is_not_cut_at_an_abbreviation(tmp_path: Path, cti: Runner) -
     listed = result.out.split("Kommandoer:")[1].splitlines()
     cut = [line for line in listed if re.search(r"\b(?:pr|fx|s|bl\.a|mv|osv)\.$", line)]
     assert not cut, cut
+
+
+def test_danish_date_style_reaches_the_messages_and_history(tmp_path: Path, cti: Runner) -> None:
+    """`date_format = "danish"` applies to the dates inside due messages and to history, not
+    only to the date columns."""
+    root = _team(tmp_path, "da")
+    toml = root / "cti.toml"
+    toml.write_text(toml.read_text("utf-8").replace('language = "da"',
+                                                    'language = "da"\ndate_format = "danish"'),
+                    "utf-8")
+    due = cti("-C", root, "--width", "200", "due", "--date", DAY, "--within", "60")
+    assert due.code == 0, due.output
+    assert "8. dec. 2026" in due.out
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", due.out), due.out
+    history = cti("-C", root, "--width", "200", "history", "2026-012")
+    assert history.code == 0, history.output
+    assert re.search(r"\b\d{1,2}\. \w+\.? 20\d\d \d\d:\d\d\b", history.out), history.out

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from cti_cli.commands.context import Ctx
 from cti_cli.core.errors import EXIT_OK, EXIT_USER, CtiError
+from cti_cli.core.formats import show_date
 from cti_cli.core.safetext import json_text
 from cti_cli.locale import _, ngettext, pgettext
 from cti_cli.render import terminal as render
@@ -233,7 +234,7 @@ def history(ctx: Ctx, ref: str, *, as_json: bool) -> int:
     rows = []
     for e in entries:
         what = _what(e) if e.action else _("{what} (not made by cti)").format(what=_what(e))
-        rows.append((e.date.strftime("%Y-%m-%d %H:%M"), e.author, what, e.sha[:8]))
+        rows.append((f"{show_date(e.date.date())} {e.date:%H:%M}", e.author, what, e.sha[:8]))
     columns = (pgettext("column", "when"), pgettext("column", "who"),
                pgettext("column", "what"), pgettext("column", "commit"))
     from cti_cli.render.layout import Col
@@ -264,7 +265,8 @@ def undo(ctx: Ctx, ref: str, *, force: bool = False) -> int:
         if foreign or shared:
             render.warn(_("You are taking back a change by {who} from {when} (it was already "
                           "shared or made by a colleague).").format(
-                who=result.undone.author, when=result.undone.date.strftime("%Y-%m-%d %H:%M")))
+                who=result.undone.author,
+                when=f"{show_date(result.undone.date.date())} {result.undone.date:%H:%M}"))
     render.line(_("Undone: {what} ({sha})").format(what=result.undone.subject,
                                                   sha=result.sha[:8]))
     return EXIT_OK

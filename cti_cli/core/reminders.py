@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Final
 
 from cti_cli.core.dueitem import KINDS, NO_CASE, DueItem
 from cti_cli.core.facts import CaseFacts, facts_of
-from cti_cli.core.formats import show_number
+from cti_cli.core.formats import show_date, show_number
 from cti_cli.core.labels import Kind, label
 from cti_cli.core.schedule import Schedule, add_months, plan
 from cti_cli.locale import N_, gettext_in
@@ -166,6 +166,11 @@ class _Engine:
         """A number with the team's decimal mark (`0,5` in Danish), as the board writes it."""
         return show_number(value, lang=self.lang)
 
+    def say(self, text: str, **fields: object) -> str:
+        """A message in the team's language, its dates in the team's style."""
+        shown = {k: show_date(v) if isinstance(v, date) else v for k, v in fields.items()}
+        return gettext_in(self.lang, _MESSAGES[text]).format(**shown)
+
     def near(self, day: date) -> bool:
         return day <= self.limit
 
@@ -178,7 +183,7 @@ class _Engine:
             kind=kind,
             due=due,
             days_left=(due - self.today).days,
-            message=gettext_in(self.lang, _MESSAGES[text]).format(due=due, **facts),
+            message=self.say(text, due=due, **facts),
             subject=subject,
         )
 
@@ -313,9 +318,8 @@ class _Engine:
                 kind="caseload",
                 due=over_since,
                 days_left=(over_since - self.today).days,
-                message=gettext_in(self.lang, _MESSAGES["caseload"]).format(
-                    n=len(days), cap=self.number(cap), per=self.number(per_fte),
-                    fte=self.number(fte),
-                    due=over_since),
+                message=self.say("caseload", n=len(days), cap=self.number(cap),
+                                 per=self.number(per_fte), fte=self.number(fte),
+                                 due=over_since),
             ))
         return items
