@@ -70,33 +70,44 @@ def _path(state_dir: Path) -> Path:
     return state_dir / CACHE_DIR / CACHE_FILE
 
 
-def load(state_dir: Path) -> dict[str, Record]:
-    """The records of a cache written by this very cti, or {} when there is none to trust."""
+def _read_sealed(path: Path, header: bytes) -> Any:
+    """What `_write_sealed` wrote under this header, or None when there is nothing to trust
+    (missing, another cti version, a checksum that does not match, anything odd to unpickle).
+    """
     try:
-        raw = _path(state_dir).read_bytes()
+        raw = path.read_bytes()
     except OSError:
-        return {}
-    header = _header()
+        return None
     if not raw.startswith(header):
-        return {}
+        return None
     digest, body = raw[len(header):len(header) + 32], raw[len(header) + 32:]
     if hashlib.blake2b(body, digest_size=32).digest() != digest:
-        return {}
+        return None
     try:
-        records = _SafeUnpickler(io.BytesIO(body)).load()
+        return _SafeUnpickler(io.BytesIO(body)).load()
     except Exception:  # anything odd in a cache means: rebuild it
-        return {}
+        return None
+
+
+def _write_sealed(path: Path, header: bytes, value: object) -> None:
+    """Write `value` atomically behind `header` and a checksum; a cache that cannot be
+    written is no error (the next run is only slower)."""
+    body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    blob = header + hashlib.blake2b(body, digest_size=32).digest() + body
+    with suppress(OSError):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic.replace(path, blob, durable=False)
+
+
+def load(state_dir: Path) -> dict[str, Record]:
+    """The records of a cache written by this very cti, or {} when there is none to trust."""
+    records = _read_sealed(_path(state_dir), _header())
     return records if isinstance(records, dict) else {}
 
 
 def save(state_dir: Path, records: dict[str, Record]) -> None:
     """Write the cache atomically; a cache that cannot be written is no error (just slower)."""
-    body = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
-    data = _header() + hashlib.blake2b(body, digest_size=32).digest() + body
-    target = _path(state_dir)
-    with suppress(OSError):  # a cache that cannot be written only makes the next run slower
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic.replace(target, data, durable=False)
+    _write_sealed(_path(state_dir), _header(), records)
 
 
 def key(st: os.stat_result) -> Key:
@@ -123,20 +134,7 @@ def load_proof(state_dir: Path, case_id: str, sha256: str
                ) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
     """The validated data (`model_dump`) of the case whose file has exactly this hash, and
     the file's data as read (None if not kept), so an append need not parse it again."""
-    try:
-        raw = _proof_path(state_dir, case_id).read_bytes()
-    except OSError:
-        return None
-    header = _header()
-    if not raw.startswith(header):
-        return None
-    digest, body = raw[len(header):len(header) + 32], raw[len(header) + 32:]
-    if hashlib.blake2b(body, digest_size=32).digest() != digest:
-        return None
-    try:
-        proof = _SafeUnpickler(io.BytesIO(body)).load()
-    except Exception:
-        return None
+    proof = _read_sealed(_proof_path(state_dir, case_id), _header())
     if not isinstance(proof, dict) or proof.get("sha256") != sha256:
         return None
     data, as_read = proof.get("data"), proof.get("raw")
@@ -148,13 +146,8 @@ def load_proof(state_dir: Path, case_id: str, sha256: str
 def save_proof(state_dir: Path, case_id: str, sha256: str, data: dict[str, Any],
                raw: dict[str, Any] | None = None) -> None:
     """Remember that the file with this hash validated to `data` (and read as `raw`)."""
-    body = pickle.dumps({"sha256": sha256, "data": data, "raw": raw},
-                        protocol=pickle.HIGHEST_PROTOCOL)
-    blob = _header() + hashlib.blake2b(body, digest_size=32).digest() + body
-    target = _proof_path(state_dir, case_id)
-    with suppress(OSError):  # a cache that cannot be written only makes the next run slower
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic.replace(target, blob, durable=False)
+    _write_sealed(_proof_path(state_dir, case_id), _header(),
+                  {"sha256": sha256, "data": data, "raw": raw})
 
 
 # --- the proof of cti.toml ------------------------------------------------------------------
@@ -173,20 +166,7 @@ def _settings_header() -> bytes:
 
 def load_settings_proof(state_dir: Path, sha256: str) -> dict[str, Any] | None:
     """The validated `[team]` values of the cti.toml whose bytes have this hash, if known."""
-    try:
-        raw = (state_dir / CACHE_DIR / SETTINGS_FILE).read_bytes()
-    except OSError:
-        return None
-    header = _settings_header()
-    if not raw.startswith(header):
-        return None
-    digest, body = raw[len(header):len(header) + 32], raw[len(header) + 32:]
-    if hashlib.blake2b(body, digest_size=32).digest() != digest:
-        return None
-    try:
-        proof = _SafeUnpickler(io.BytesIO(body)).load()
-    except Exception:
-        return None
+    proof = _read_sealed(state_dir / CACHE_DIR / SETTINGS_FILE, _settings_header())
     if not isinstance(proof, dict) or proof.get("sha256") != sha256:
         return None
     team = proof.get("team")
@@ -197,12 +177,8 @@ def save_settings_proof(state_dir: Path, sha256: str, team: dict[str, Any]) -> N
     """Remember the `[team]` values of a cti.toml that validated (only where `.cti` is)."""
     if not state_dir.is_dir():
         return  # opening a folder creates nothing; the first write makes `.cti`
-    body = pickle.dumps({"sha256": sha256, "team": team}, protocol=pickle.HIGHEST_PROTOCOL)
-    blob = _settings_header() + hashlib.blake2b(body, digest_size=32).digest() + body
-    target = state_dir / CACHE_DIR / SETTINGS_FILE
-    with suppress(OSError):
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic.replace(target, blob, durable=False)
+    _write_sealed(state_dir / CACHE_DIR / SETTINGS_FILE, _settings_header(),
+                  {"sha256": sha256, "team": team})
 
 
 DRAFTS_DIR = "drafts"  # `cti edit` keeps a draft that did not check here (state dir)
