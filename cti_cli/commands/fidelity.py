@@ -177,10 +177,15 @@ def fidelity(ctx: Ctx, ref: str | None, *, since: str | None, until: str | None,
                          _page(next((v.page for v in result.cases[0].indicators
                                      if v.id == t.id), "")))
                         for t in result.team], justify_right=cols[3:5])
+    from cti_cli.render.layout import Col
+
     render.line()
-    render.line(_("Not met, per course"), style="bold")
-    for c in result.cases:
-        missed = [_label(method, v.id, lang) for v in c.indicators if v.met is False]
-        render.line(f"{c.case} ({c.worker}): "
-                    + ("; ".join(missed) or _("all met or not yet decided")))
+    # the indicators' words are long: a table wraps them at the screen's width
+    render.print_table(_("Not met, per course"),
+                       (Col(_("case")), Col(_("worker")), Col(_("not met"), wrap=True,
+                                                              min_width=20)),
+                       [(c.case, c.worker,
+                         "; ".join(_label(method, v.id, lang) for v in c.indicators
+                                   if v.met is False) or _("all met or not yet decided"))
+                        for c in result.cases])
     return 0
